@@ -1,0 +1,64 @@
+# Two commands for a new user: `make run` and `make test`. Everything else is set up on the way.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+# Django 6 needs Python 3.12 or newer: take the first suitable interpreter on PATH or under pyenv.
+PYTHON_CANDIDATES := python3.14 python3.13 python3.12 python3 \
+	$(sort $(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3)) \
+	$(sort $(wildcard /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]))
+FIND_PYTHON = for p in $(PYTHON_CANDIDATES); do \
+	  if command -v "$$p" >/dev/null 2>&1 && "$$p" -c 'import sys, venv; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
+	  then command -v "$$p"; break; fi; done
+
+.PHONY: help run test test-e2e lint format bench demo clean
+
+help:
+	@echo "make run    set up, seed the demo board and serve http://127.0.0.1:8000"
+	@echo "make test   set up and run the whole test suite"
+	@echo "make lint   ruff check and format check"
+	@echo "make bench  run the benchmarks"
+
+$(STAMP):
+	@if [ ! -x $(BIN)/python ]; then \
+	  py="$$($(FIND_PYTHON))"; \
+	  if [ -z "$$py" ]; then \
+	    echo "Casereview needs Python 3.12 or newer, and none was found (tried: $(PYTHON_CANDIDATES))." >&2; \
+	    echo "Install Python 3.12 or newer (for example with pyenv), then run this command again." >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "Creating $(VENV) with $$py"; \
+	  "$$py" -m venv $(VENV); \
+	fi
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+var:
+	@mkdir -p var
+
+run: $(STAMP) | var
+	$(BIN)/casereview migrate --noinput
+	$(BIN)/casereview demo --if-empty
+	$(BIN)/casereview runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(STAMP)
+	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3

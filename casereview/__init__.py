@@ -1,0 +1,1 @@
+"""Casereview: runs statutory case reviews for safeguarding boards."""

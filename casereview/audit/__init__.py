@@ -1,0 +1,1 @@
+"""The audit trail: one append-only event for every write."""

@@ -1,0 +1,1 @@
+"""Shared pieces: domain errors, the working-day calendar, request ids."""

@@ -1,0 +1,124 @@
+"""The one table of stage moves, each with the guard that says in plain words what is missing."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from casereview.accounts.models import Role
+from casereview.reviews.models import DecisionOutcome, Review
+from casereview.reviews.stages import Stage
+
+# A guard returns the list of what is missing; an empty list lets the move happen.
+Guard = Callable[[Review, date | None], list[str]]
+
+
+def referral_complete(review: Review, on: date | None) -> list[str]:
+    missing = []
+    if not review.incident_notified_on:
+        missing.append("Record the date the serious incident was notified to Ofsted")
+    if not review.people.filter(relationship="subject").exists():
+        missing.append(f"Add {review.subject_pseudonym} to the people register as the subject of the review")
+    return missing
+
+
+def decided_to_hold(review: Review, on: date | None) -> list[str]:
+    decision = getattr(review, "decision", None)
+    if decision is None:
+        return ["Record the chair's decision to hold a review"]
+    if decision.outcome != DecisionOutcome.HOLD:
+        return ["The chair decided not to hold a review: close it instead"]
+    return []
+
+
+def decided_not_to_hold(review: Review, on: date | None) -> list[str]:
+    decision = getattr(review, "decision", None)
+    if decision is None:
+        return ["Record the chair's decision first"]
+    if decision.outcome != DecisionOutcome.NO_REVIEW:
+        return ["The chair decided to hold a review: it cannot be closed at the decision stage"]
+    return []
+
+
+def review_team_appointed(review: Review, on: date | None) -> list[str]:
+    roles = set(review.memberships.values_list("role", flat=True))
+    missing = []
+    if Role.PANEL_CHAIR not in roles:
+        missing.append("Appoint a panel chair")
+    if Role.LEAD_REVIEWER not in roles:
+        missing.append("Appoint a lead reviewer")
+    return missing
+
+
+def dated(event: str, after: Callable[[Review], date | None], after_label: str) -> Guard:
+    """A move that marks a key event needs the event's date: not in the future, not before `after`."""
+
+    def guard(review: Review, on: date | None) -> list[str]:
+        if on is None:
+            return [f"Enter the date {event}"]
+        earlier = after(review)
+        if earlier and on < earlier:
+            return [f"The date {event} must be on or after {after_label}"]
+        return []
+
+    return guard
+
+
+def nothing_required(review: Review, on: date | None) -> list[str]:
+    return []
+
+
+def decision_date(review: Review) -> date | None:
+    decision = getattr(review, "decision", None)
+    return decision.decided_on if decision else None
+
+
+@dataclass(frozen=True)
+class Move:
+    from_stage: Stage
+    to_stage: Stage
+    guard: Guard
+    action: str  # the button's words
+    sets_date: str | None = None  # the review field the move's date is kept in
+
+
+MOVES = [
+    Move(Stage.REFERRAL, Stage.DECISION, referral_complete, "Send for the chair's decision"),
+    Move(Stage.DECISION, Stage.SET_UP, decided_to_hold, "Start setting up the review"),
+    Move(Stage.DECISION, Stage.CLOSED, decided_not_to_hold, "Close: no review to be held", "closed_on"),
+    Move(Stage.SET_UP, Stage.AGENCY_REVIEWS, review_team_appointed, "Start the agency reviews"),
+    # Later capabilities add their preconditions here (chronologies and IMRs submitted, rounds closed).
+    Move(Stage.AGENCY_REVIEWS, Stage.OVERVIEW, nothing_required, "Start the overview"),
+    Move(Stage.OVERVIEW, Stage.CONSULTATION, nothing_required, "Start consultation with workers"),
+    Move(Stage.CONSULTATION, Stage.ENDORSEMENT, nothing_required, "Send to the board for endorsement"),
+    Move(
+        Stage.ENDORSEMENT,
+        Stage.SUBMISSION,
+        dated("the board endorsed the report", decision_date, "the date of the decision"),
+        "Record the board's endorsement",
+        "endorsed_on",
+    ),
+    Move(
+        Stage.SUBMISSION,
+        Stage.LEARNING,
+        dated("the reports were published", lambda r: r.endorsed_on, "the date of endorsement"),
+        "Record publication",
+        "published_on",
+    ),
+    Move(
+        Stage.LEARNING,
+        Stage.CLOSED,
+        dated("the review was closed", lambda r: r.published_on, "the date of publication"),
+        "Close the review",
+        "closed_on",
+    ),
+]
+
+
+def moves_from(review: Review) -> list[Move]:
+    """The moves the review's type allows from its current stage."""
+    stages = set(review.review_type.stages)
+    return [m for m in MOVES if m.from_stage == review.stage and m.to_stage in stages]
+
+
+def find_move(review: Review, to_stage: str) -> Move | None:
+    return next((m for m in moves_from(review) if m.to_stage == to_stage), None)
