@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from casereview.api import api
+
 urlpatterns = [
     path("", include("casereview.reviews.urls")),
     path("accounts/", include("casereview.accounts.urls")),
+    path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,2 +1,12 @@
+from django.urls import path
+
+from casereview.accounts import views
+
 app_name = "accounts"
-urlpatterns = []
+urlpatterns = [
+    path("sign-in/", views.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
+    path("agencies/", views.agency_list, name="agencies"),
+    path("agencies/new/", views.agency_edit, name="agency-new"),
+    path("agencies/<int:pk>/", views.agency_edit, name="agency"),
+]

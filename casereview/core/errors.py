@@ -38,3 +38,12 @@ class Conflict(DomainError):
     """The object's state refuses the change, for example a stage move whose guard is not met."""
 
     status = 409
+
+
+class StageRefused(Conflict):
+    """A stage move whose guard is not met. `missing` lists, in plain words, what must be done first."""
+
+    def __init__(self, stage_label: str, missing: list[str]):
+        self.missing = list(missing)
+        steps = " ".join(f"{item}." for item in self.missing)
+        super().__init__(f"The review cannot move to {stage_label.lower()} yet. {steps}", field="to_stage")

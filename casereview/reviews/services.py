@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from casereview.accounts.models import Board
 from casereview.audit.services import audit_record
-from casereview.core.errors import Conflict, Invalid, NotAllowed
+from casereview.core.errors import Conflict, Invalid, NotAllowed, StageRefused
 from casereview.core.identifiers import (
     is_valid_ni_number,
     is_valid_nhs_number,
@@ -166,7 +166,7 @@ def _move(*, actor, review: Review, to_stage: str, reason: str = "", on: date | 
         raise Invalid("The date must be today or in the past", field="on")
     missing = move.guard(review, on)
     if missing:
-        raise Conflict(errors={f"missing_{i}": text for i, text in enumerate(missing)})
+        raise StageRefused(Stage(move.to_stage).label, missing)
     from_stage = review.stage
     review.stage = move.to_stage
     if move.sets_date:
