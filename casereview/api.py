@@ -52,7 +52,8 @@ def not_found(request, exc):
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
     return api.create_response(
-        request, {"detail": "Sign in, or send an API token as 'Authorization: Bearer <token>'", "errors": {}},
+        request,
+        {"detail": "Sign in, or send an API token as 'Authorization: Bearer <token>'", "errors": {}},
         status=401,
     )
 

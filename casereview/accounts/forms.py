@@ -10,7 +10,10 @@ class SignInForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email address",
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false", "autofocus": True}),
-        error_messages={"required": "Enter your email address", "invalid": "Enter an email address like name@example.org"},
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address like name@example.org",
+        },
     )
     password = forms.CharField(
         label="Password",

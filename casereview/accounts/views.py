@@ -32,7 +32,11 @@ def agency_list(request):
         "accounts/agency_list.html",
         {
             "boards": [
-                (board, agencies_visible_to(request.user, board), request.user.has_perm("accounts.manage_agencies", board))
+                (
+                    board,
+                    agencies_visible_to(request.user, board),
+                    request.user.has_perm("accounts.manage_agencies", board),
+                )
                 for board in boards
             ],
         },
@@ -43,8 +47,10 @@ def agency_list(request):
 @require_http_methods(["GET", "POST"])
 def agency_edit(request, pk=None):
     agency = agency_for_user_or_404(request.user, pk) if pk else None
-    board = agency.board if agency else next(
-        (b for b in boards_of(request.user) if request.user.has_perm("accounts.manage_agencies", b)), None
+    board = (
+        agency.board
+        if agency
+        else next((b for b in boards_of(request.user) if request.user.has_perm("accounts.manage_agencies", b)), None)
     )
     if board is None or not request.user.has_perm("accounts.manage_agencies", board):
         raise Http404("No such agency")

@@ -14,12 +14,12 @@ class RequestContext:
     request_id: str = ""
 
 
-current_request: ContextVar[RequestContext] = ContextVar("current_request", default=RequestContext())
+current_request: ContextVar[RequestContext | None] = ContextVar("current_request", default=None)
 
 
 def audit_record(*, actor, action: str, obj: models.Model, data: dict | None = None, review=None, board=None):
     """Add one event. `data` holds what changed, in JSON-safe values."""
-    context = current_request.get()
+    context = current_request.get() or RequestContext()
     review = review if review is not None else (obj if obj._meta.label == "reviews.Review" else None)
     if board is None:
         board = getattr(review, "board", None) or getattr(obj, "board", None)

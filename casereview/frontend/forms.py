@@ -85,13 +85,9 @@ class GovukDateField(forms.Field):
             value = [value, None, None] if value else [None, None, None]
         day, month, year = (list(value) + [None, None, None])[:3]
         try:
-            return parse_date_parts(
-                day, month, year, max_date=timezone.localdate() if self.max_today else None
-            )
+            return parse_date_parts(day, month, year, max_date=timezone.localdate() if self.max_today else None)
         except DateInputProblem as problem:
-            raise ValidationError(
-                self._message(problem), code=problem.code, params={"parts": problem.parts}
-            ) from None
+            raise ValidationError(self._message(problem), code=problem.code, params={"parts": problem.parts}) from None
 
     def _message(self, problem):
         name = self._name()

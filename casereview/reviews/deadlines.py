@@ -6,7 +6,7 @@ from datetime import date
 from django.conf import settings
 from django.utils import timezone
 
-from casereview.core.calendar import deadline, working_days_between
+from casereview.core.calendar import add_working_days, deadline
 from casereview.reviews.models import DeadlineOverride, DeadlineRule, Review
 
 
@@ -57,7 +57,7 @@ def deadline_status(due_on: date | None, met_on: date | None, today: date) -> st
         return Status.MET if met_on <= due_on else Status.MET_LATE
     if today > due_on:
         return Status.OVERDUE
-    if working_days_between(today, due_on) <= settings.CASEREVIEW_DUE_SOON_WORKING_DAYS:
+    if due_on <= add_working_days(today, settings.CASEREVIEW_DUE_SOON_WORKING_DAYS):
         return Status.DUE_SOON
     return Status.ON_TIME
 

@@ -29,7 +29,10 @@ class ReferralForm(forms.Form):
     )
     referred_by_role = forms.CharField(label="Their role (optional)", max_length=200, required=False)
     referring_agency = forms.ModelChoiceField(
-        label="Their agency (optional)", queryset=None, required=False, empty_label="Not from an agency of the board"
+        label="Their agency (optional)",
+        queryset=None,
+        required=False,
+        empty_label="Not from an agency of the board",
     )
     circumstances = forms.CharField(
         label="Circumstances of the case",
@@ -38,7 +41,9 @@ class ReferralForm(forms.Form):
         error_messages={"required": "Enter the circumstances of the case"},
     )
     incident_date = GovukDateField(
-        label="Date of the serious incident (optional)", error_label="the date of the incident", required=False
+        label="Date of the serious incident (optional)",
+        error_label="the date of the incident",
+        required=False,
     )
     child_died = forms.ChoiceField(
         label="Did the child die?",
@@ -47,7 +52,10 @@ class ReferralForm(forms.Form):
         error_messages={"required": "Select yes if the child died"},
     )
     date_of_death = GovukDateField(
-        label="Date of death", error_label="the date of death", required=False, help_text="Only if the child died"
+        label="Date of death",
+        error_label="the date of death",
+        required=False,
+        help_text="Only if the child died",
     )
     incident_notified_on = GovukDateField(
         label="Date the serious incident was notified to Ofsted (optional)",
@@ -101,7 +109,9 @@ class StageChangeForm(forms.Form):
         required=False,
         help_text="For endorsement, publication and closure: the date it happened. For example, 27 3 2026",
     )
-    reason = forms.CharField(label="Reason or note (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reason = forms.CharField(
+        label="Reason or note (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args, moves, **kwargs):
         super().__init__(*args, **kwargs)
@@ -171,7 +181,9 @@ class PlaceForm(forms.Form):
 
 
 class DeadlineOverrideForm(forms.Form):
-    rule = forms.ChoiceField(label="Deadline", widget=forms.RadioSelect, error_messages={"required": "Select a deadline"})
+    rule = forms.ChoiceField(
+        label="Deadline", widget=forms.RadioSelect, error_messages={"required": "Select a deadline"}
+    )
     due_on = GovukDateField(label="New deadline", error_label="the new deadline")
     reason = forms.CharField(
         label="Reason for the change",

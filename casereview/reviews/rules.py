@@ -50,9 +50,7 @@ rules.add_perm("reviews.decide", on_board(Role.BOARD_CHAIR))
 rules.add_perm("reviews.change_stage", board_staff & is_open)
 rules.add_perm("reviews.override_deadline", board_staff & is_open)
 rules.add_perm("reviews.view_stage_history", board_staff | panel)
-rules.add_perm(
-    "reviews.view_people", board_staff | panel | on_review(Role.IMR_AUTHOR, Role.SENIOR_MANAGER)
-)
+rules.add_perm("reviews.view_people", board_staff | panel | on_review(Role.IMR_AUTHOR, Role.SENIOR_MANAGER))
 rules.add_perm(
     "reviews.change_people",
     (on_board(Role.BOARD_MANAGER) | on_review(Role.PANEL_CHAIR, Role.LEAD_REVIEWER)) & is_open,

@@ -10,16 +10,16 @@ from casereview.accounts.models import Board
 from casereview.audit.services import audit_record
 from casereview.core.errors import Conflict, Invalid, NotAllowed, StageRefused
 from casereview.core.identifiers import (
-    is_valid_ni_number,
     is_valid_nhs_number,
-    normalise_ni_number,
+    is_valid_ni_number,
     normalise_nhs_number,
+    normalise_ni_number,
 )
 from casereview.reviews.models import (
-    Decision,
-    DecisionOutcome,
     DeadlineOverride,
     DeadlineRule,
+    Decision,
+    DecisionOutcome,
     Person,
     Place,
     PlaceKind,
@@ -68,7 +68,10 @@ def _check_referral(board: Board, values: dict) -> None:
     errors = {}
     if values["referred_on"] > today:
         errors["referred_on"] = "The date of the referral must be today or in the past"
-    for field, label in [("incident_date", "The date of the incident"), ("date_of_death", "The date of death")]:
+    for field, label in [
+        ("incident_date", "The date of the incident"),
+        ("date_of_death", "The date of death"),
+    ]:
         if values.get(field) and values[field] > today:
             errors[field] = f"{label} must be today or in the past"
     if values.get("incident_notified_on"):
@@ -101,9 +104,7 @@ def next_reference(board: Board, review_type: ReviewType, year: int) -> str:
 
 
 @transaction.atomic
-def review_refer(
-    *, actor, board: Board, review_type: ReviewType, reference: str = "", **referral
-) -> Review:
+def review_refer(*, actor, board: Board, review_type: ReviewType, reference: str = "", **referral) -> Review:
     """Record a referral: a new review at the referral stage."""
     _require(actor, "reviews.refer", board, "record a referral on this board")
     values = {field: referral.get(field) for field in REFERRAL_FIELDS}
@@ -115,18 +116,26 @@ def review_refer(
     if not REFERENCE_PATTERN.match(reference):
         raise Invalid("Enter a reference of capital letters, numbers and hyphens, like SCR-2026-003", field="reference")
     if Review.objects.filter(board=board, reference=reference).exists():
-        raise Invalid(f"A review with the reference {reference} already exists: enter another", field="reference")
+        raise Invalid(
+            f"A review with the reference {reference} already exists: enter another", field="reference"
+        ) from None
     try:
         with transaction.atomic():
             review = Review.objects.create(
                 board=board, review_type=review_type, reference=reference, created_by=actor, **values
             )
     except IntegrityError:  # a concurrent referral took the reference between the check and the insert
-        raise Invalid(f"A review with the reference {reference} already exists: enter another", field="reference")
+        raise Invalid(
+            f"A review with the reference {reference} already exists: enter another", field="reference"
+        ) from None
     StageChange.objects.create(review=review, from_stage="", to_stage=Stage.REFERRAL, changed_by=actor)
-    audit_record(actor=actor, action="review.referred", obj=review, data={"reference": reference} | {
-        field: _json(value) for field, value in values.items() if field != "circumstances"
-    })
+    audit_record(
+        actor=actor,
+        action="review.referred",
+        obj=review,
+        data={"reference": reference}
+        | {field: _json(value) for field, value in values.items() if field != "circumstances"},
+    )
     return review
 
 
@@ -160,8 +169,10 @@ def _move(*, actor, review: Review, to_stage: str, reason: str = "", on: date | 
         known = to_stage in Stage.values
         what = f"“{Stage(to_stage).label}”" if known else f"an unknown stage “{to_stage}”"
         hint = f" From here it can move to: {', '.join(allowed)}." if allowed else " It cannot move from here."
-        raise Conflict(f"A review at the {Stage(review.stage).label.lower()} stage cannot move to {what}.{hint}",
-                       field="to_stage")
+        raise Conflict(
+            f"A review at the {Stage(review.stage).label.lower()} stage cannot move to {what}.{hint}",
+            field="to_stage",
+        )
     if on is not None and on > _today():
         raise Invalid("The date must be today or in the past", field="on")
     missing = move.guard(review, on)
@@ -217,7 +228,8 @@ def review_decide(
     required = review_type.required_grounds() & set(grounds)
     if outcome == DecisionOutcome.NO_REVIEW and required:
         errors["outcome"] = (
-            "A review must be held because: " + "; ".join(known[g] for g in sorted(required)).lower()
+            "A review must be held because: "
+            + "; ".join(known[g] for g in sorted(required)).lower()
             + ". Choose to hold a review"
         )
     if not required and not rationale:
@@ -228,7 +240,12 @@ def review_decide(
         errors["decided_on"] = "The date of the decision must be on or after the date of the referral"
     Invalid.check(errors)
     decision = Decision.objects.create(
-        review=review, grounds=grounds, outcome=outcome, rationale=rationale, decided_on=decided_on, decided_by=actor
+        review=review,
+        grounds=grounds,
+        outcome=outcome,
+        rationale=rationale,
+        decided_on=decided_on,
+        decided_by=actor,
     )
     audit_record(
         actor=actor,
@@ -301,7 +318,9 @@ def _clean_person(review: Review, values: dict, person: Person | None = None) ->
     if values["nhs_number"] and not is_valid_nhs_number(values["nhs_number"]):
         errors["nhs_number"] = "Enter a valid NHS number: 10 digits, like 943 476 5919"
     if values["national_insurance_number"] and not is_valid_ni_number(values["national_insurance_number"]):
-        errors["national_insurance_number"] = "Enter a National Insurance number in the right format, like QQ 12 34 56 C"
+        errors["national_insurance_number"] = (
+            "Enter a National Insurance number in the right format, like QQ 12 34 56 C"
+        )
     Invalid.check(errors)
     return values
 

@@ -13,8 +13,8 @@ from casereview.core.forms import add_domain_errors
 from casereview.reviews import services
 from casereview.reviews.deadlines import next_deadline, review_deadlines
 from casereview.reviews.forms import (
-    DecisionForm,
     DeadlineOverrideForm,
+    DecisionForm,
     PersonForm,
     PlaceForm,
     ReferralForm,
@@ -152,10 +152,15 @@ def stage_change(request, pk):
         except DomainError as error:
             add_domain_errors(form, error, {"to_stage": "to_stage", "on": "on"})
         else:
-            messages.success(request, f"The review moved to {review_for_user_or_404(request.user, pk).get_stage_display().lower()}")
+            messages.success(
+                request,
+                f"The review moved to {review_for_user_or_404(request.user, pk).get_stage_display().lower()}",
+            )
             return redirect("reviews:review", review.pk)
     return render(
-        request, "reviews/stage_form.html", {"form": form, "review": review, "moves": moves, "refusal": refusal}
+        request,
+        "reviews/stage_form.html",
+        {"form": form, "review": review, "moves": moves, "refusal": refusal},
     )
 
 
@@ -184,7 +189,12 @@ def deadlines(request, pk):
     return render(
         request,
         "reviews/deadlines.html",
-        {"form": form, "review": review, "deadlines": review_deadlines(review), "overrides": review.deadline_overrides.all()},
+        {
+            "form": form,
+            "review": review,
+            "deadlines": review_deadlines(review),
+            "overrides": review.deadline_overrides.all(),
+        },
     )
 
 
@@ -230,8 +240,14 @@ def person_edit(request, pk, person_pk=None):
     _require(request.user, "reviews.change_people", review)
     person = person_for_user_or_404(request.user, review, person_pk) if person_pk else None
     return _register_form(
-        request, review, form_class=PersonForm, template="reviews/person_form.html", obj=person,
-        add=services.person_add, change=services.person_change, what="person",
+        request,
+        review,
+        form_class=PersonForm,
+        template="reviews/person_form.html",
+        obj=person,
+        add=services.person_add,
+        change=services.person_change,
+        what="person",
     )
 
 
@@ -242,8 +258,14 @@ def place_edit(request, pk, place_pk=None):
     _require(request.user, "reviews.change_people", review)
     place = place_for_user_or_404(request.user, review, place_pk) if place_pk else None
     return _register_form(
-        request, review, form_class=PlaceForm, template="reviews/place_form.html", obj=place,
-        add=services.place_add, change=services.place_change, what="place",
+        request,
+        review,
+        form_class=PlaceForm,
+        template="reviews/place_form.html",
+        obj=place,
+        add=services.place_add,
+        change=services.place_change,
+        what="place",
     )
 
 

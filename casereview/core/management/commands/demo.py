@@ -36,8 +36,20 @@ USERS = [
     ("panel.member", "Daniel Okafor", "Detective Chief Inspector", Role.PANEL_MEMBER, "review"),
     ("legal", "Ruth Penrose", "Legal adviser", Role.LEGAL_ADVISER, "review"),
     ("reviewer", "Alan Whitlock", "Independent lead reviewer", Role.LEAD_REVIEWER, "review"),
-    ("imr.author", "Sara Quint", "Service manager", Role.IMR_AUTHOR, "Northbridge Council Children's Services"),
-    ("senior.manager", "Grace Fenwick", "Assistant director", Role.SENIOR_MANAGER, "Northbridge Council Children's Services"),
+    (
+        "imr.author",
+        "Sara Quint",
+        "Service manager",
+        Role.IMR_AUTHOR,
+        "Northbridge Council Children's Services",
+    ),
+    (
+        "senior.manager",
+        "Grace Fenwick",
+        "Assistant director",
+        Role.SENIOR_MANAGER,
+        "Northbridge Council Children's Services",
+    ),
     ("worker", "Jordan Blake", "Social worker", Role.WORKER, "review"),
     ("national", "Casey Morrow", "Reviews officer, national panel", Role.NATIONAL_BODY, "board"),
 ]
@@ -51,9 +63,7 @@ class Command(BaseCommand):
     help = "Seed the fictional Northbridge board with a user per role and three reviews, then print the sign-ins."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--if-empty", action="store_true", help="Only seed when the database holds no board yet"
-        )
+        parser.add_argument("--if-empty", action="store_true", help="Only seed when the database holds no board yet")
 
     def handle(self, *args, if_empty: bool, **options):
         if Board.objects.filter(name=BOARD_NAME).exists():
@@ -67,7 +77,7 @@ class Command(BaseCommand):
         self.print_sign_ins()
 
     def print_sign_ins(self):
-        self.stdout.write("\nDemo sign-ins (every demo user has the password %s):\n" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo sign-ins (every demo user has the password {DEMO_PASSWORD}):\n")
         for local, name, _title, role, _where in USERS:
             self.stdout.write(f"  {Role(role).label:<26} {email_of(local):<36} {name}")
         self.stdout.write("\nOpen http://127.0.0.1:8000 and sign in with one of them.\n")
@@ -120,10 +130,18 @@ class Command(BaseCommand):
                 membership_grant(actor=None, user=users[local], role=role, board=board, review=child_a)
             elif where in agencies:
                 membership_grant(
-                    actor=None, user=users[local], role=role, board=board, agency=agencies[where], review=child_a
+                    actor=None,
+                    user=users[local],
+                    role=role,
+                    board=board,
+                    agency=agencies[where],
+                    review=child_a,
                 )
         reviews.review_change_stage(
-            actor=manager, review=child_a, to_stage=Stage.AGENCY_REVIEWS, reason="Panel and lead reviewer appointed."
+            actor=manager,
+            review=child_a,
+            to_stage=Stage.AGENCY_REVIEWS,
+            reason="Panel and lead reviewer appointed.",
         )
 
         child_b = reviews.review_refer(
@@ -141,7 +159,11 @@ class Command(BaseCommand):
             incident_notified_on=today - timedelta(days=39),
         )
         reviews.person_add(
-            actor=manager, review=child_b, full_name="Leah Carver", relationship="subject", pseudonym="Child B",
+            actor=manager,
+            review=child_b,
+            full_name="Leah Carver",
+            relationship="subject",
+            pseudonym="Child B",
             date_of_birth=today.replace(year=today.year - 13) - timedelta(days=100),
         )
         reviews.review_change_stage(actor=manager, review=child_b, to_stage=Stage.DECISION)
@@ -162,21 +184,47 @@ class Command(BaseCommand):
 
     def add_register(self, manager, review):
         people = [
-            dict(full_name="Mason Ridley", relationship="subject", pseudonym="Child A",
-                 date_of_birth=review.referred_on - timedelta(days=125), nhs_number="9434765919",
-                 addresses="14 Alder Crescent, Northbridge NB4 7QT"),
-            dict(full_name="Kayleigh Ridley", relationship="mother", pseudonym="Mother",
-                 aliases="Kayleigh Dunn\nKay Ridley", date_of_birth=review.referred_on - timedelta(days=365 * 22),
-                 addresses="14 Alder Crescent, Northbridge NB4 7QT\n3 Weir Lane, Southmoor SM2 1HD"),
-            dict(full_name="Craig Farrow", relationship="step_parent", pseudonym="Mother's partner",
-                 date_of_birth=review.referred_on - timedelta(days=365 * 27),
-                 national_insurance_number="PX123456A"),
-            dict(full_name="Ellie Ridley", relationship="sibling", pseudonym="Sibling 1",
-                 date_of_birth=review.referred_on - timedelta(days=365 * 3)),
+            dict(
+                full_name="Mason Ridley",
+                relationship="subject",
+                pseudonym="Child A",
+                date_of_birth=review.referred_on - timedelta(days=125),
+                nhs_number="9434765919",
+                addresses="14 Alder Crescent, Northbridge NB4 7QT",
+            ),
+            dict(
+                full_name="Kayleigh Ridley",
+                relationship="mother",
+                pseudonym="Mother",
+                aliases="Kayleigh Dunn\nKay Ridley",
+                date_of_birth=review.referred_on - timedelta(days=365 * 22),
+                addresses="14 Alder Crescent, Northbridge NB4 7QT\n3 Weir Lane, Southmoor SM2 1HD",
+            ),
+            dict(
+                full_name="Craig Farrow",
+                relationship="step_parent",
+                pseudonym="Mother's partner",
+                date_of_birth=review.referred_on - timedelta(days=365 * 27),
+                national_insurance_number="PX123456A",
+            ),
+            dict(
+                full_name="Ellie Ridley",
+                relationship="sibling",
+                pseudonym="Sibling 1",
+                date_of_birth=review.referred_on - timedelta(days=365 * 3),
+            ),
         ]
         for person in people:
             reviews.person_add(actor=manager, review=review, **person)
-        reviews.place_add(actor=manager, review=review, kind="gp_surgery", name="Larkfield Road Surgery",
-                          address="2 Larkfield Road, Northbridge", postcode="NB4 2LR", pseudonym="GP surgery 1")
-        reviews.place_add(actor=manager, review=review, kind="nursery", name="Little Acorns Nursery",
-                          pseudonym="Nursery 1")
+        reviews.place_add(
+            actor=manager,
+            review=review,
+            kind="gp_surgery",
+            name="Larkfield Road Surgery",
+            address="2 Larkfield Road, Northbridge",
+            postcode="NB4 2LR",
+            pseudonym="GP surgery 1",
+        )
+        reviews.place_add(
+            actor=manager, review=review, kind="nursery", name="Little Acorns Nursery", pseudonym="Nursery 1"
+        )
