@@ -1,16 +1,19 @@
 """The only code that writes boards, agencies, memberships and API tokens."""
 
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from casereview.accounts.models import Agency, AgencyKind, ApiToken, Board, Membership
 from casereview.accounts.selectors import forget_grants
 from casereview.audit.services import audit_record
 from casereview.core.errors import Invalid, NotAllowed
+from casereview.core.text import text_errors
 
 
 def _clean_agency(board: Board, name: str, kind: str, agency: Agency | None = None) -> tuple[str, str]:
     name = (name or "").strip()
+    Invalid.check(text_errors({"name": name}, Agency))
     errors = {}
     if not name:
         errors["name"] = "Enter the name of the agency"
@@ -48,12 +51,14 @@ def membership_grant(*, actor, user, role: str, board: Board, agency=None, revie
     if actor is not None and not actor.has_perm("accounts.manage_agencies", board):
         raise NotAllowed("You do not have permission to give roles on this board")
     membership = Membership(user=user, role=role, board=board, agency=agency, review=review)
-    membership.full_clean(validate_unique=False)
     try:
-        with transaction.atomic():
-            membership.save()
-    except IntegrityError:
-        raise Invalid(f"{user} already has this role here", field="role") from None
+        membership.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise Invalid(errors={field: " ".join(messages) for field, messages in error.message_dict.items()}) from None
+    same = Membership.objects.filter(user=user, role=role, board=board, agency=agency, review=review)
+    if same.exists():
+        raise Invalid(f"{user} already has this role here", field="role")
+    membership.save()
     forget_grants(user)
     audit_record(
         actor=actor,

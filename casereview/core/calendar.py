@@ -70,7 +70,7 @@ def deadline(start: date, amount: int, unit: Unit | str) -> date:
     """When something started on `start` is due: never on a weekend or bank holiday."""
     unit = Unit(unit)
     if unit is Unit.WORKING_DAYS:
-        return add_working_days(start, amount)
+        return next_working_day(add_working_days(start, amount))
     if unit is Unit.MONTHS:
         return next_working_day(add_months(start, amount))
     return next_working_day(start + timedelta(days=amount))

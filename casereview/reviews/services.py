@@ -15,6 +15,7 @@ from casereview.core.identifiers import (
     normalise_nhs_number,
     normalise_ni_number,
 )
+from casereview.core.text import text_errors
 from casereview.reviews.models import (
     DeadlineOverride,
     DeadlineRule,
@@ -65,8 +66,11 @@ def _today() -> date:
 
 def _check_referral(board: Board, values: dict) -> None:
     today = _today()
+    Invalid.check(text_errors(values, Review))
     errors = {}
-    if values["referred_on"] > today:
+    if values.get("referred_on") is None:
+        errors["referred_on"] = "Enter the date of the referral"
+    elif values["referred_on"] > today:
         errors["referred_on"] = "The date of the referral must be today or in the past"
     for field, label in [
         ("incident_date", "The date of the incident"),
@@ -113,7 +117,7 @@ def review_refer(*, actor, board: Board, review_type: ReviewType, reference: str
         values[field] = (values[field] or "").strip()
     _check_referral(board, values)
     reference = (reference or "").strip().upper() or next_reference(board, review_type, values["referred_on"].year)
-    if not REFERENCE_PATTERN.match(reference):
+    if not REFERENCE_PATTERN.fullmatch(reference):
         raise Invalid("Enter a reference of capital letters, numbers and hyphens, like SCR-2026-003", field="reference")
     if Review.objects.filter(board=board, reference=reference).exists():
         raise Invalid(
@@ -173,6 +177,7 @@ def _move(*, actor, review: Review, to_stage: str, reason: str = "", on: date | 
             f"A review at the {Stage(review.stage).label.lower()} stage cannot move to {what}.{hint}",
             field="to_stage",
         )
+    Invalid.check(text_errors({"reason": reason}))
     if on is not None and on > _today():
         raise Invalid("The date must be today or in the past", field="on")
     missing = move.guard(review, on)
@@ -220,6 +225,7 @@ def review_decide(
     known = review_type.ground_labels()
     grounds = list(dict.fromkeys(grounds))
     rationale = rationale.strip()
+    Invalid.check(text_errors({"rationale": rationale}))
     errors = {}
     if unknown := [g for g in grounds if g not in known]:
         errors["grounds"] = f"Choose grounds from the list; these are not grounds: {', '.join(unknown)}"
@@ -263,6 +269,7 @@ def review_decide(
 def deadline_override(*, actor, review: Review, rule: DeadlineRule, due_on: date, reason: str) -> DeadlineOverride:
     """Set a deadline by hand, for example a revised timetable agreed with the Department for Education."""
     _require(actor, "reviews.override_deadline", review, "change this review's deadlines")
+    Invalid.check(text_errors({"reason": reason}))
     errors = {}
     if rule.review_type_id != review.review_type_id:
         errors["rule"] = "Choose a deadline of this review"
@@ -304,6 +311,7 @@ def _clean_person(review: Review, values: dict, person: Person | None = None) ->
             values[field] = (values[field] or "").strip()
     values["nhs_number"] = normalise_nhs_number(values["nhs_number"])
     values["national_insurance_number"] = normalise_ni_number(values["national_insurance_number"])
+    Invalid.check(text_errors(values, Person))
     errors = {}
     if not values["full_name"]:
         errors["full_name"] = "Enter the person's full name"
@@ -357,6 +365,7 @@ def person_remove(*, actor, person: Person) -> None:
 def _clean_place(review: Review, values: dict, place: Place | None = None) -> dict:
     values = {field: (values.get(field) or "").strip() for field in PLACE_FIELDS}
     values["postcode"] = values["postcode"].upper()
+    Invalid.check(text_errors(values, Place))
     errors = {}
     if values["kind"] not in PlaceKind.values:
         errors["kind"] = "Choose what kind of place it is"
