@@ -1,7 +1,7 @@
 """The only code that writes boards, agencies, memberships and API tokens."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from casereview.accounts.models import Agency, AgencyKind, ApiToken, Board, Membership
@@ -55,10 +55,11 @@ def membership_grant(*, actor, user, role: str, board: Board, agency=None, revie
         membership.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         raise Invalid(errors={field: " ".join(messages) for field, messages in error.message_dict.items()}) from None
-    same = Membership.objects.filter(user=user, role=role, board=board, agency=agency, review=review)
-    if same.exists():
-        raise Invalid(f"{user} already has this role here", field="role")
-    membership.save()
+    try:
+        with transaction.atomic():  # the scoped unique constraints refuse a duplicate, even a concurrent one
+            membership.save()
+    except IntegrityError:
+        raise Invalid(f"{user} already has this role here", field="role") from None
     forget_grants(user)
     audit_record(
         actor=actor,
