@@ -8,8 +8,8 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 # Django 6 needs Python 3.12 or newer: take the first suitable interpreter on PATH or under pyenv.
 PYTHON_CANDIDATES := python3.14 python3.13 python3.12 python3 \
-	$(sort $(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3)) \
-	$(sort $(wildcard /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]))
+	$(shell ls -d $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3 /usr/local/bin/python3.1[2-9] \
+	  /usr/bin/python3.1[2-9] 2>/dev/null | sort -rV)
 FIND_PYTHON = for p in $(PYTHON_CANDIDATES); do \
 	  if command -v "$$p" >/dev/null 2>&1 && "$$p" -c 'import sys, venv; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	  then command -v "$$p"; break; fi; done
