@@ -1,6 +1,6 @@
 """API operations on a board's agencies."""
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from casereview.accounts import services
 from casereview.accounts.models import AgencyKind
@@ -37,7 +37,7 @@ def agency_list(request, board_id: int | None = None):
 @router.post("", response={201: AgencyOut, **ERRORS}, summary="Add an agency to a board")
 def agency_create(request, payload: AgencyIn):
     board = board_for_user_or_404(request.user, payload.board_id)
-    return 201, services.agency_create(actor=request.user, board=board, name=payload.name, kind=payload.kind)
+    return Status(201, services.agency_create(actor=request.user, board=board, name=payload.name, kind=payload.kind))
 
 
 @router.get("/{agency_id}", response={200: AgencyOut, **ERRORS}, summary="Read an agency")

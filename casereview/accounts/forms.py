@@ -9,7 +9,7 @@ class SignInForm(AuthenticationForm):
 
     username = forms.EmailField(
         label="Email address",
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false", "autofocus": True}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         error_messages={
             "required": "Enter your email address",
             "invalid": "Enter an email address like name@example.org",
@@ -21,6 +21,11 @@ class SignInForm(AuthenticationForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": "Enter your password"},
     )
+
+    def clean_username(self):
+        # Addresses are stored in lower case; people type them however they like.
+        return self.cleaned_data["username"].strip().lower()
+
     error_messages = {
         "invalid_login": "Enter a correct email address and password",
         "inactive": "This account has been closed. Ask your board manager",

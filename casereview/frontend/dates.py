@@ -68,7 +68,7 @@ def parse_date_parts(
         raise DateInputProblem("invalid")
     try:
         value = datetime.date(int(year_text), month_number, int(day_text))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a day or month of many digits
         raise DateInputProblem("invalid") from None
     if max_date is not None and value > max_date:
         raise DateInputProblem("future")

@@ -1,5 +1,7 @@
 """GOV.UK Design System markup for Django forms: the form renderer, its bound field and the date field."""
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
@@ -81,6 +83,8 @@ class GovukDateField(forms.Field):
         return name[:1].upper() + name[1:]
 
     def to_python(self, value):
+        if isinstance(value, datetime.date):  # a disabled field cleans its initial value
+            return value
         if isinstance(value, str | type(None)):
             value = [value, None, None] if value else [None, None, None]
         day, month, year = (list(value) + [None, None, None])[:3]
@@ -108,6 +112,8 @@ class GovukDateField(forms.Field):
         return value
 
     def has_changed(self, initial, data):
+        if self.disabled:
+            return False
         try:
             data = self.to_python(data)
         except ValidationError:

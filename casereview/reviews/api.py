@@ -3,11 +3,12 @@
 from datetime import date, datetime
 
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from casereview.accounts.selectors import agency_for_user_or_404, board_for_user_or_404
 from casereview.core.errors import Invalid
 from casereview.core.schemas import ERRORS, StrictIn
+from casereview.core.text import text_errors
 from casereview.reviews import services
 from casereview.reviews.deadlines import review_deadlines
 from casereview.reviews.models import DecisionOutcome, PlaceKind, Relationship, Review, ReviewType
@@ -239,6 +240,7 @@ def review_list(request, stage: Stage | None = None):
 @router.post("", response={201: ReviewOut, **ERRORS}, summary="Record a referral (a new review)")
 def review_refer(request, payload: ReferralIn):
     board = board_for_user_or_404(request.user, payload.board_id)
+    Invalid.check(text_errors({"review_type": payload.review_type}))
     try:
         review_type = ReviewType.objects.get(code=payload.review_type)
     except ReviewType.DoesNotExist:
@@ -254,7 +256,7 @@ def review_refer(request, payload: ReferralIn):
     review = services.review_refer(
         actor=request.user, board=board, review_type=review_type, referring_agency=agency, **values
     )
-    return 201, detail(request.user, review_for_user_or_404(request.user, review.pk))
+    return Status(201, detail(request.user, review_for_user_or_404(request.user, review.pk)))
 
 
 @router.get("/{review_id}", response={200: ReviewOut, **ERRORS}, summary="Read a review")
@@ -288,7 +290,7 @@ def person_list(request, review_id: int):
 def person_add(request, review_id: int, payload: PersonIn):
     review = review_for_user_or_404(request.user, review_id)
     people_of(request.user, review)  # hidden registers answer 404, not 403
-    return 201, person_out(services.person_add(actor=request.user, review=review, **person_values(payload)))
+    return Status(201, person_out(services.person_add(actor=request.user, review=review, **person_values(payload))))
 
 
 @router.get("/{review_id}/people/{person_id}", response={200: PersonOut, **ERRORS}, summary="Read a person")
@@ -308,7 +310,7 @@ def person_change(request, review_id: int, person_id: int, payload: PersonIn):
 def person_remove(request, review_id: int, person_id: int):
     review = review_for_user_or_404(request.user, review_id)
     services.person_remove(actor=request.user, person=person_for_user_or_404(request.user, review, person_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/{review_id}/places", response={200: list[PlaceOut], **ERRORS}, summary="The register of places")
@@ -321,7 +323,7 @@ def place_list(request, review_id: int):
 def place_add(request, review_id: int, payload: PlaceIn):
     review = review_for_user_or_404(request.user, review_id)
     places_of(request.user, review)
-    return 201, services.place_add(actor=request.user, review=review, **payload.dict())
+    return Status(201, services.place_add(actor=request.user, review=review, **payload.dict()))
 
 
 @router.get("/{review_id}/places/{place_id}", response={200: PlaceOut, **ERRORS}, summary="Read a place")
@@ -341,4 +343,4 @@ def place_change(request, review_id: int, place_id: int, payload: PlaceIn):
 def place_remove(request, review_id: int, place_id: int):
     review = review_for_user_or_404(request.user, review_id)
     services.place_remove(actor=request.user, place=place_for_user_or_404(request.user, review, place_id))
-    return 204, None
+    return Status(204, None)

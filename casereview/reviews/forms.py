@@ -63,6 +63,21 @@ class ReferralForm(forms.Form):
         required=False,
     )
 
+    # The page's order, which the error summary follows.
+    field_order = [
+        "subject_pseudonym",
+        "reference",
+        "circumstances",
+        "incident_date",
+        "child_died",
+        "date_of_death",
+        "referred_on",
+        "referred_by_name",
+        "referred_by_role",
+        "referring_agency",
+        "incident_notified_on",
+    ]
+
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["referring_agency"].queryset = agencies

@@ -36,6 +36,11 @@ def before_decision(user, review) -> bool:
 
 
 @rules.predicate
+def at_decision(user, review) -> bool:
+    return review is not None and review.stage == Stage.DECISION
+
+
+@rules.predicate
 def is_open(user, review) -> bool:
     return review is not None and review.stage != Stage.CLOSED
 
@@ -46,7 +51,7 @@ panel = on_review(Role.PANEL_CHAIR, Role.PANEL_MEMBER, Role.LEGAL_ADVISER, Role.
 rules.add_perm("reviews.view_review", on_board(Role.BOARD_MANAGER, Role.BOARD_CHAIR, Role.BOARD_MEMBER) | on_review())
 rules.add_perm("reviews.view_referral", on_board(Role.BOARD_MANAGER, Role.BOARD_CHAIR, Role.BOARD_MEMBER) | panel)
 rules.add_perm("reviews.change_referral", board_staff & before_decision)
-rules.add_perm("reviews.decide", on_board(Role.BOARD_CHAIR))
+rules.add_perm("reviews.decide", on_board(Role.BOARD_CHAIR) & at_decision)
 rules.add_perm("reviews.change_stage", board_staff & is_open)
 rules.add_perm("reviews.override_deadline", board_staff & is_open)
 rules.add_perm("reviews.view_stage_history", board_staff | panel)

@@ -214,13 +214,13 @@ def review_decide(
 ) -> Decision:
     """Record the chair's decision and move the review on: to set-up, or closed when no review is held."""
     review = Review.objects.select_for_update().get(pk=review.pk)
-    _require(actor, "reviews.decide", review, "record the decision on this review")
     if review.stage != Stage.DECISION:
         raise Conflict(
             f"The decision is recorded at the decision stage; this review is at the "
             f"{Stage(review.stage).label.lower()} stage",
             field="outcome",
         )
+    _require(actor, "reviews.decide", review, "record the decision on this review")
     review_type = review.review_type
     known = review_type.ground_labels()
     grounds = list(dict.fromkeys(grounds))
@@ -327,7 +327,7 @@ def _clean_person(review: Review, values: dict, person: Person | None = None) ->
         errors["nhs_number"] = "Enter a valid NHS number: 10 digits, like 943 476 5919"
     if values["national_insurance_number"] and not is_valid_ni_number(values["national_insurance_number"]):
         errors["national_insurance_number"] = (
-            "Enter a National Insurance number in the right format, like QQ 12 34 56 C"
+            "Enter a National Insurance number in the right format, like AB 12 34 56 C"
         )
     Invalid.check(errors)
     return values

@@ -8,34 +8,50 @@ from casereview.accounts.models import Role
 from casereview.reviews.models import DecisionOutcome, Review
 from casereview.reviews.stages import Stage
 
+
+class Missing(str):
+    """What a guard finds missing, in plain words, and the page (URL name) where it is put right."""
+
+    page: str
+
+    def __new__(cls, text: str, page: str = "reviews:review"):
+        missing = super().__new__(cls, text)
+        missing.page = page
+        return missing
+
+
 # A guard returns the list of what is missing; an empty list lets the move happen.
-Guard = Callable[[Review, date | None], list[str]]
+Guard = Callable[[Review, date | None], list[Missing]]
 
 
 def referral_complete(review: Review, on: date | None) -> list[str]:
     missing = []
     if not review.incident_notified_on:
-        missing.append("Record the date the serious incident was notified to Ofsted")
+        missing.append(Missing("Record the date the serious incident was notified to Ofsted", "reviews:referral"))
     if not review.people.filter(relationship="subject").exists():
-        missing.append(f"Add {review.subject_pseudonym} to the people register as the subject of the review")
+        missing.append(
+            Missing(
+                f"Add {review.subject_pseudonym} to the people register as the subject of the review", "reviews:people"
+            )
+        )
     return missing
 
 
 def decided_to_hold(review: Review, on: date | None) -> list[str]:
     decision = getattr(review, "decision", None)
     if decision is None:
-        return ["Record the chair's decision to hold a review"]
+        return [Missing("Record the chair's decision to hold a review", "reviews:decision")]
     if decision.outcome != DecisionOutcome.HOLD:
-        return ["The chair decided not to hold a review: close it instead"]
+        return [Missing("The chair decided not to hold a review: close it instead")]
     return []
 
 
 def decided_not_to_hold(review: Review, on: date | None) -> list[str]:
     decision = getattr(review, "decision", None)
     if decision is None:
-        return ["Record the chair's decision first"]
+        return [Missing("Record the chair's decision first", "reviews:decision")]
     if decision.outcome != DecisionOutcome.NO_REVIEW:
-        return ["The chair decided to hold a review: it cannot be closed at the decision stage"]
+        return [Missing("The chair decided to hold a review: it cannot be closed at the decision stage")]
     return []
 
 
@@ -43,9 +59,9 @@ def review_team_appointed(review: Review, on: date | None) -> list[str]:
     roles = set(review.memberships.values_list("role", flat=True))
     missing = []
     if Role.PANEL_CHAIR not in roles:
-        missing.append("Appoint a panel chair")
+        missing.append(Missing("Appoint a panel chair"))
     if Role.LEAD_REVIEWER not in roles:
-        missing.append("Appoint a lead reviewer")
+        missing.append(Missing("Appoint a lead reviewer"))
     return missing
 
 
@@ -54,10 +70,10 @@ def dated(event: str, after: Callable[[Review], date | None], after_label: str) 
 
     def guard(review: Review, on: date | None) -> list[str]:
         if on is None:
-            return [f"Enter the date {event}"]
+            return [Missing(f"Enter the date {event}", "reviews:stage")]
         earlier = after(review)
         if earlier and on < earlier:
-            return [f"The date {event} must be on or after {after_label}"]
+            return [Missing(f"The date {event} must be on or after {after_label}", "reviews:stage")]
         return []
 
     return guard

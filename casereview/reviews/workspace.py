@@ -68,7 +68,7 @@ def workspace(review: Review, user) -> list[StageSection]:
                 Task(
                     "Chair's decision against the criteria",
                     _status(decision is not None, at_or_after),
-                    url("decision") if may_decide and review.stage == Stage.DECISION else None,
+                    url("decision") if may_decide else None,
                     hint=decision.get_outcome_display() if decision else "",
                 ),
             ]

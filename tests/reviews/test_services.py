@@ -992,11 +992,11 @@ def test_same_pseudonym_is_allowed_in_another_review(board, manager, review):
         ({"nhs_number": "12345"}, {"nhs_number": "Enter a valid NHS number: 10 digits, like 943 476 5919"}),
         (
             {"national_insurance_number": "QQ 12 34 56 C"},
-            {"national_insurance_number": "Enter a National Insurance number in the right format, like QQ 12 34 56 C"},
+            {"national_insurance_number": "Enter a National Insurance number in the right format, like AB 12 34 56 C"},
         ),
         (
             {"national_insurance_number": "GB123456A"},
-            {"national_insurance_number": "Enter a National Insurance number in the right format, like QQ 12 34 56 C"},
+            {"national_insurance_number": "Enter a National Insurance number in the right format, like AB 12 34 56 C"},
         ),
         ({"full_name": " "}, {"full_name": "Enter the person's full name"}),
         ({"pseudonym": ""}, {"pseudonym": "Enter the pseudonym used in reports, for example Mother"}),
