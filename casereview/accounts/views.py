@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from casereview.accounts import services
@@ -66,4 +67,11 @@ def agency_edit(request, pk=None):
         else:
             messages.success(request, f"{saved.name} saved")
             return redirect("accounts:agencies")
-    return render(request, "accounts/agency_form.html", {"form": form, "agency": agency, "board": board})
+    context = {
+        "form": form,
+        "title": f"Change {agency.name}" if agency else "Add an agency",
+        "caption": board.name,
+        "back_href": reverse("accounts:agencies"),
+        "back_text": "Back to agencies",
+    }
+    return render(request, "frontend/form_page.html", context)

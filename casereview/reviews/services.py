@@ -60,6 +60,15 @@ def _json(value):
     return value
 
 
+def _apply(obj, values: dict) -> list[str]:
+    """Set and save `values` on `obj`; return the names of the fields that changed, for the audit event."""
+    changed = sorted(field for field, value in values.items() if getattr(obj, field) != value)
+    for field, value in values.items():
+        setattr(obj, field, value)
+    obj.save()
+    return changed
+
+
 def _today() -> date:
     return timezone.localdate()
 
@@ -157,11 +166,8 @@ def review_change_referral(*, actor, review: Review, **changes) -> Review:
     decision = getattr(review, "decision", None)
     if decision and values["referred_on"] > decision.decided_on:
         raise Invalid("The date of the referral must be on or before the decision", field="referred_on")
-    changed = {field: _json(value) for field, value in values.items() if getattr(review, field) != value}
-    for field, value in values.items():
-        setattr(review, field, value)
-    review.save()
-    audit_record(actor=actor, action="review.referral_changed", obj=review, data={"changed": sorted(changed)})
+    changed = _apply(review, values)
+    audit_record(actor=actor, action="review.referral_changed", obj=review, data={"changed": changed})
     return review
 
 
@@ -346,10 +352,7 @@ def person_change(*, actor, person: Person, **values) -> Person:
     review = person.review
     _require(actor, "reviews.change_people", review, "change this review's people register")
     cleaned = _clean_person(review, {field: getattr(person, field) for field in PERSON_FIELDS} | values, person)
-    changed = sorted(field for field, value in cleaned.items() if getattr(person, field) != value)
-    for field, value in cleaned.items():
-        setattr(person, field, value)
-    person.save()
+    changed = _apply(person, cleaned)
     audit_record(actor=actor, action="person.changed", obj=person, review=review, data={"changed": changed})
     return person
 
@@ -394,10 +397,7 @@ def place_change(*, actor, place: Place, **values) -> Place:
     review = place.review
     _require(actor, "reviews.change_people", review, "change this review's register of places")
     cleaned = _clean_place(review, {field: getattr(place, field) for field in PLACE_FIELDS} | values, place)
-    changed = sorted(field for field, value in cleaned.items() if getattr(place, field) != value)
-    for field, value in cleaned.items():
-        setattr(place, field, value)
-    place.save()
+    changed = _apply(place, cleaned)
     audit_record(actor=actor, action="place.changed", obj=place, review=review, data={"changed": changed})
     return place
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -39,9 +40,16 @@ def _require(user, perm: str, review) -> None:
         raise Http404("No such review")
 
 
-def _referral_board(user):
-    """The board a new referral goes to: the first board the user may refer on."""
-    return next((board for board in boards_of(user) if user.has_perm("reviews.refer", board)), None)
+def _referral_boards(user) -> list:
+    return [board for board in boards_of(user) if user.has_perm("reviews.refer", board)]
+
+
+def _referral_board(user, board_id):
+    """The board a new referral goes to: the one asked for (?board=), or the user's only such board."""
+    boards = _referral_boards(user)
+    if board_id:
+        return next((board for board in boards if str(board.pk) == board_id), None)
+    return boards[0] if len(boards) == 1 else None
 
 
 @login_required
@@ -51,14 +59,14 @@ def dashboard(request):
     return render(
         request,
         "reviews/dashboard.html",
-        {"reviews": reviews, "may_refer": _referral_board(request.user) is not None},
+        {"reviews": reviews, "referral_boards": _referral_boards(request.user)},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_new(request):
-    board = _referral_board(request.user)
+    board = _referral_board(request.user, request.GET.get("board"))
     if board is None:
         raise Http404("No board to refer to")
     agencies = agencies_visible_to(request.user, board)
@@ -213,11 +221,9 @@ def people(request, pk):
     )
 
 
-def _register_form(request, review, *, form_class, template, obj, add, change, what: str):
+def _register_form(request, review, *, form_class, obj, add, change, what: str):
     """Add or change one entry of the people register (a person or a place)."""
-    initial = None
-    if obj is not None:
-        initial = {name: getattr(obj, name) for name in form_class.base_fields}
+    initial = {name: getattr(obj, name) for name in form_class.base_fields} if obj is not None else None
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -230,7 +236,23 @@ def _register_form(request, review, *, form_class, template, obj, add, change, w
         else:
             messages.success(request, f"{saved.pseudonym} saved in the register")
             return redirect("reviews:people", review.pk)
-    return render(request, template, {"form": form, "review": review, "object": obj})
+    context = {
+        "form": form,
+        "title": f"Change {obj.pseudonym}" if obj else f"Add a {what}",
+        "caption": f"{review.reference}: people register",
+        "back_href": reverse("reviews:people", args=[review.pk]),
+        "back_text": "Back to the people register",
+    }
+    return render(request, "frontend/form_page.html", context)
+
+
+def _register_remove(request, review, obj, remove, what: str):
+    """Ask, then remove one entry of the people register."""
+    if request.method == "POST":
+        remove(actor=request.user, **{what: obj})
+        messages.success(request, f"{obj.pseudonym} removed from the register")
+        return redirect("reviews:people", review.pk)
+    return render(request, "reviews/remove_confirm.html", {"review": review, "object": obj, "what": what})
 
 
 @login_required
@@ -243,7 +265,6 @@ def person_edit(request, pk, person_pk=None):
         request,
         review,
         form_class=PersonForm,
-        template="reviews/person_form.html",
         obj=person,
         add=services.person_add,
         change=services.person_change,
@@ -261,7 +282,6 @@ def place_edit(request, pk, place_pk=None):
         request,
         review,
         form_class=PlaceForm,
-        template="reviews/place_form.html",
         obj=place,
         add=services.place_add,
         change=services.place_change,
@@ -275,11 +295,7 @@ def person_remove(request, pk, person_pk):
     review = review_for_user_or_404(request.user, pk)
     _require(request.user, "reviews.change_people", review)
     person = person_for_user_or_404(request.user, review, person_pk)
-    if request.method == "POST":
-        services.person_remove(actor=request.user, person=person)
-        messages.success(request, f"{person.pseudonym} removed from the register")
-        return redirect("reviews:people", review.pk)
-    return render(request, "reviews/remove_confirm.html", {"review": review, "object": person, "what": "person"})
+    return _register_remove(request, review, person, services.person_remove, "person")
 
 
 @login_required
@@ -288,8 +304,4 @@ def place_remove(request, pk, place_pk):
     review = review_for_user_or_404(request.user, pk)
     _require(request.user, "reviews.change_people", review)
     place = place_for_user_or_404(request.user, review, place_pk)
-    if request.method == "POST":
-        services.place_remove(actor=request.user, place=place)
-        messages.success(request, f"{place.pseudonym} removed from the register")
-        return redirect("reviews:people", review.pk)
-    return render(request, "reviews/remove_confirm.html", {"review": review, "object": place, "what": "place"})
+    return _register_remove(request, review, place, services.place_remove, "place")

@@ -5,10 +5,11 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from casereview.accounts.models import Role
 from casereview.audit.models import AuditEvent
 from casereview.reviews.models import DeadlineOverride, Decision, Person, Place, Review, StageChange
 from casereview.reviews.stages import Stage
-from tests.factories import add_subject, days_ago, decided_review, referred_review, review_at_decision, today
+from tests.factories import add_subject, days_ago, decided_review, grant, referred_review, review_at_decision, today
 from tests.web import blank_submission, date_parts, error_summary, field_error, page, signed_in
 
 
@@ -75,6 +76,24 @@ def test_referral_is_recorded_and_opens_the_review_workspace(as_manager, board):
     workspace = as_manager.get(response["Location"])
     assert f"Referral recorded as {review.reference}" in banner(workspace)
     assert "Child D" in workspace.content.decode()
+
+
+def test_manager_of_two_boards_chooses_the_board_of_a_referral(as_manager, manager, other_board):
+    grant(manager, Role.BOARD_MANAGER, other_board)
+    dashboard = as_manager.get(reverse("reviews:dashboard")).content.decode()
+    assert f'href="{reverse("reviews:new")}?board={other_board.pk}"' in dashboard
+    assert as_manager.get(reverse("reviews:new")).status_code == 404  # which board is not guessed
+
+    response = as_manager.post(f"{reverse('reviews:new')}?board={other_board.pk}", referral_form())
+
+    assert response.status_code == 302
+    assert Review.objects.get().board == other_board
+
+
+def test_referral_to_a_board_the_user_cannot_refer_on_is_not_found(as_manager, other_board):
+    response = as_manager.post(f"{reverse('reviews:new')}?board={other_board.pk}", referral_form())
+    assert response.status_code == 404
+    assert not Review.objects.exists()
 
 
 def test_referral_missing_required_fields_shows_each_in_the_error_summary(as_manager):
