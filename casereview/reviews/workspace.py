@@ -77,7 +77,8 @@ def workspace(review: Review, user) -> list[StageSection]:
                 Task("Appoint the panel chair", _status(Role.PANEL_CHAIR in team, at_or_after)),
                 Task("Appoint the lead reviewer", _status(Role.LEAD_REVIEWER in team, at_or_after)),
             ]
-        if index == current and stage != Stage.CLOSED and may_move:
+        # The decision moves the review by itself; other stages are moved on by hand.
+        if index == current and stage not in {Stage.DECISION, Stage.CLOSED} and may_move:
             section.tasks.append(Task("Move the review to its next stage", TO_DO, url("stage")))
         sections.append(section)
     return sections
