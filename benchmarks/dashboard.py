@@ -3,6 +3,7 @@
 Run with `make bench`. Uses a throwaway SQLite database (or DATABASE_URL if set) and prints medians.
 """
 
+import io
 import os
 import statistics
 import sys
@@ -57,7 +58,7 @@ def main() -> int:
     from casereview.reviews.services import review_refer
 
     call_command("migrate", verbosity=0)
-    call_command("demo", "--if-empty", verbosity=0, stdout=open(os.devnull, "w"))
+    call_command("demo", "--if-empty", verbosity=0, stdout=io.StringIO())
     manager = User.objects.get(email="manager@northbridge.example")
     board = Board.objects.get(short_name="NSCB")
     scr = ReviewType.objects.get(code="SCR")
