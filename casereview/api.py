@@ -4,8 +4,9 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer
 
+from casereview.accounts.auth import verified_session_auth
 from casereview.accounts.models import ApiToken
 from casereview.core.errors import DomainError
 
@@ -30,7 +31,7 @@ api = NinjaAPI(
     title="Casereview API",
     version="1",
     description="Reviews, agencies and the people register, through the same services and rules as the pages.",
-    auth=[TokenAuth(), django_auth],
+    auth=[TokenAuth(), verified_session_auth],  # a session counts once its two-factor step is done
     urls_namespace="api",
 )
 
@@ -70,3 +71,4 @@ def invalid_input(request, exc: ValidationError):
 
 api.add_router("/agencies", "casereview.accounts.api.router")
 api.add_router("/reviews", "casereview.reviews.api.router")
+api.add_router("/reviews", "casereview.records.api.router")

@@ -2,9 +2,11 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CASEREVIEW_VAR_DIR", BASE_DIR / "var"))
@@ -44,23 +46,33 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "casereview.core",
     "casereview.frontend",
     "casereview.accounts",
     "casereview.audit",
     "casereview.reviews",
+    "casereview.records",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "casereview.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "casereview.accounts.middleware.IdleSignOutMiddleware",
+    "casereview.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "casereview.core.middleware.RequestIdMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, so that its lockout page is audited with the request id
 ]
 
 ROOT_URLCONF = "casereview.urls"
@@ -98,6 +110,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out email before the password is checked
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -119,10 +132,26 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No inline script or style anywhere, the API docs included (docs/decisions/0008-security-headers.md).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Sent by casereview.core.middleware.PermissionsPolicyMiddleware: features the service never uses.
+PERMISSIONS_POLICY = {"camera": [], "microphone": [], "geolocation": [], "payment": [], "usb": []}
 if env_bool("SECURE_SSL_REDIRECT"):
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -158,6 +187,31 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Sign-in hardening (docs/decisions/0006-sign-in.md).
+# Two-factor sign-in (TOTP) for the roles listed; a user holding any of them, or no role at all, needs it.
+CASEREVIEW_TWO_FACTOR = env_bool("CASEREVIEW_TWO_FACTOR", True)
+CASEREVIEW_TWO_FACTOR_ROLES = env_list(
+    "CASEREVIEW_TWO_FACTOR_ROLES",
+    "board_manager,board_chair,board_member,panel_chair,panel_member,legal_adviser,lead_reviewer,"
+    "imr_author,senior_manager,national_body",
+)
+OTP_TOTP_ISSUER = os.environ.get("CASEREVIEW_TWO_FACTOR_ISSUER", "Casereview")
+# A session ends after this many minutes without a request; SESSION_COOKIE_AGE stays the absolute cap.
+CASEREVIEW_IDLE_MINUTES = int(os.environ.get("CASEREVIEW_IDLE_MINUTES", "30"))
+# Lockout after repeated failures, keyed on the email address tried (not the client's address).
+AXES_FAILURE_LIMIT = int(os.environ.get("CASEREVIEW_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CASEREVIEW_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock ends 30 minutes after it began
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit trail
+AXES_LOCKOUT_CALLABLE = "casereview.accounts.views.locked_out"
+AXES_VERBOSE = False
+# W006 asks for the client's address as a lockout key too; we key on the email alone on purpose, so that one
+# address (a council's shared internet connection) cannot lock out everyone behind it (decision 0006).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Working-day deadlines: days before a deadline when it is shown as "due soon".
 CASEREVIEW_DUE_SOON_WORKING_DAYS = int(os.environ.get("CASEREVIEW_DUE_SOON_WORKING_DAYS", "10"))

@@ -5,6 +5,8 @@ from casereview.api import api
 
 urlpatterns = [
     path("", include("casereview.reviews.urls")),
+    path("", include("casereview.records.urls")),
+    path("", include("casereview.audit.urls")),
     path("accounts/", include("casereview.accounts.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

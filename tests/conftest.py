@@ -5,6 +5,7 @@ from django.test import Client
 
 from casereview.accounts.models import Role
 from tests.factories import UserFactory, grant, make_board_with_staff, scr
+from tests.web import two_factor_verified
 
 
 @pytest.fixture(autouse=True)
@@ -80,6 +81,6 @@ def client_for(db):
     def make(user) -> Client:
         client = Client()
         client.force_login(user)
-        return client
+        return two_factor_verified(client, user)
 
     return make

@@ -9,13 +9,18 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from casereview.accounts.models import Role
 from casereview.api import api
 from casereview.audit.models import AuditEvent
-from casereview.reviews.services import review_change_stage
+from casereview.records.models import AgencyVault
+from casereview.records.services import record_upload
+from casereview.reviews.models import Review
+from casereview.reviews.services import review_change_stage, review_decide
 from casereview.reviews.stages import Stage
 from tests.factories import UserFactory, today
 from tests.web import api_call, build_board_world, signed_in
@@ -59,9 +64,21 @@ PAGES = {
     "reviews:place-new":                                  "200 404 404 404 200 404 404 200 404 404 404 404 302",
     "reviews:place":                                      "200 404 404 404 200 404 404 200 404 404 404 404 302",
     "reviews:place-remove":                               "200 404 404 404 200 404 404 200 404 404 404 404 302",
+    # The vault, with the review held (at set-up) and a file of the agency's: see prepare_vault.
+    "records:vault":                                      "200 404 404 404 200 200 200 200 200 200 404 404 302",
+    "records:agency":                                     "200 404 404 404 200 200 200 200 200 200 404 404 302",
+    "records:secure":                                     "200 404 404 404 404 404 404 404 200 200 404 404 302",
+    "records:upload":                                     "404 404 404 404 404 404 404 404 200 200 404 404 302",
+    "records:download":                                   "200 404 404 404 200 200 200 200 200 200 404 404 302",
+    "audit:trail":                                        "200 404 404 404 404 404 404 404 404 404 404 404 302",
+    "audit:trail-csv":                                    "200 404 404 404 404 404 404 404 404 404 404 404 302",
     # Signed-in users are sent on to the dashboard; signing out is POST only.
     "accounts:sign-in":                                   "302 302 302 302 302 302 302 302 302 302 302 302 200",
     "accounts:sign-out":                                  "405 405 405 405 405 405 405 405 405 405 405 405 405",
+    "accounts:sign-out-everywhere":                       "200 200 200 200 200 200 200 200 200 200 200 200 302",
+    # The two-factor steps send a user who has done them (or needs none) on to the dashboard.
+    "accounts:two-factor":                                "302 302 302 302 302 302 302 302 302 302 302 302 302",
+    "accounts:two-factor-setup":                          "302 302 302 302 302 302 302 302 302 302 302 302 302",
     "accounts:agencies":                                  "200 200 200 200 200 200 200 200 200 200 200 200 302",
     "accounts:agency-new":                                "200 404 404 404 404 404 404 404 404 404 404 404 302",
     "accounts:agency":                                    "200 404 404 404 404 404 404 404 404 404 404 404 302",
@@ -89,6 +106,13 @@ API = {
     "GET /api/reviews/{review_id}/places/{place_id}":     "200 200 404 404 200 200 200 200 200 200 404 404 401",
     "PUT /api/reviews/{review_id}/places/{place_id}":     "200 404 404 404 200 404 404 200 404 404 404 404 401",
     "DELETE /api/reviews/{review_id}/places/{place_id}":  "204 404 404 404 204 404 404 204 404 404 404 404 401",
+    "GET /api/reviews/{review_id}/records":               "200 404 404 404 200 200 200 200 200 200 404 404 401",
+    "POST /api/reviews/{review_id}/records/{agency_id}/files":
+                                                          "404 404 404 404 404 404 404 404 201 201 404 404 401",
+    "GET /api/reviews/{review_id}/records/files/{file_id}":
+                                                          "200 404 404 404 200 200 200 200 200 200 404 404 401",
+    "POST /api/reviews/{review_id}/records/{agency_id}/secured":
+                                                          "201 404 404 404 404 404 404 404 201 201 404 404 401",
 }
 # fmt: on
 
@@ -138,12 +162,22 @@ def page_url(name: str, ids: dict) -> str:
         kwargs["person_pk"] = ids["person"]
     if "place_pk" in params:
         kwargs["place_pk"] = ids["place"]
+    if "agency_pk" in params:
+        kwargs["agency_pk"] = ids["agency"]
+    if "file_pk" in params:
+        kwargs["file_pk"] = ids.get("file", 0)
     return reverse(name, kwargs=kwargs)
 
 
 def api_path(operation: str, ids: dict) -> str:
     _method, path = operation.split(" ", 1)
-    return path.format(agency_id=ids["agency"], review_id=ids["review"], person_id=ids["person"], place_id=ids["place"])
+    return path.format(
+        agency_id=ids["agency"],
+        review_id=ids["review"],
+        person_id=ids["person"],
+        place_id=ids["place"],
+        file_id=ids.get("file", 0),
+    )
 
 
 def api_body(operation: str, ids: dict):
@@ -185,14 +219,58 @@ def api_body(operation: str, ids: dict):
             "name": "Renamed school",
             "pseudonym": "School 1",
         },
+        "POST /api/reviews/{review_id}/records/{agency_id}/files": Multipart(
+            file=SimpleUploadedFile("case file.pdf", PDF, "application/pdf"), title="Case file"
+        ),
+        "POST /api/reviews/{review_id}/records/{agency_id}/secured": {"secured_on": today().isoformat()},
     }
     return bodies.get(operation)
 
 
-def prepare(operation: str, side) -> None:
-    """State an operation or page needs: the decision is recorded (and its page shown) at the decision stage."""
+class Multipart(dict):
+    """A body sent as multipart/form-data (a file upload), not as JSON."""
+
+
+def call_api(client, method: str, path: str, body):
+    if isinstance(body, Multipart):
+        return client.post(path, data=dict(body))
+    return api_call(client, method, path, body)
+
+
+def prepare(operation: str, side) -> dict:
+    """State an operation or page needs, and the ids of what it made: the decision is recorded (and its page
+    shown) at the decision stage; the vault is used once the review is held."""
     if operation in {"POST /api/reviews/{review_id}/decision", "reviews:decision"}:
         review_change_stage(actor=side.users[Role.BOARD_MANAGER], review=side.review, to_stage=Stage.DECISION)
+    if operation.startswith("records:") or "/records" in operation:
+        return prepare_vault(side)
+    return {}
+
+
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def prepare_vault(side) -> dict:
+    """The review held (decided, now at set-up) and one file uploaded by the agency's IMR author."""
+    manager, chair = side.users[Role.BOARD_MANAGER], side.users[Role.BOARD_CHAIR]
+    review = review_change_stage(actor=manager, review=Review.objects.get(pk=side.review.pk), to_stage=Stage.DECISION)
+    review_decide(
+        actor=chair,
+        review=review,
+        grounds=["inter_agency_concerns"],
+        outcome="hold",
+        rationale="Agencies did not share what they knew.",
+        decided_on=today(),
+    )
+    vault = AgencyVault(Review.objects.get(pk=review.pk), side.agency)
+    stored = record_upload(actor=side.users[Role.IMR_AUTHOR], vault=vault, file=ContentFile(PDF), name="file.pdf")
+    return {"file": stored.pk}
+
+
+@pytest.fixture(autouse=True)
+def vault_storage(settings, tmp_path):
+    """Files uploaded here go to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture(scope="module")
@@ -276,8 +354,8 @@ def test_every_row_has_a_column_per_actor():
 @pytest.mark.parametrize(("name", "actor", "expected"), cells(page_names(), PAGES))
 def test_page_permission(world, name, actor, expected):
     assert expected is not None, f"{name} has no row in PAGES: add what each role should get"
-    prepare(name, world["A"])
-    response = signed_in(actor_user(world, actor)).get(page_url(name, world["A"].ids()))
+    ids = world["A"].ids() | prepare(name, world["A"])
+    response = signed_in(actor_user(world, actor)).get(page_url(name, ids))
     assert response.status_code == expected
     if expected == 302 and actor == "anonymous":
         assert response["Location"].startswith(reverse("accounts:sign-in") + "?next=")
@@ -298,6 +376,8 @@ POST_PAGES = [
     "reviews:place-new",
     "reviews:place",
     "reviews:place-remove",
+    "records:secure",
+    "records:upload",
     "accounts:agency-new",
     "accounts:agency",
 ]
@@ -334,10 +414,9 @@ def test_anonymous_post_to_a_page_is_sent_to_sign_in(client, db):
 def test_api_permission(world, operation, actor, expected):
     assert expected is not None, f"{operation} has no row in API: add what each role should get"
     side = world["A"]
-    prepare(operation, side)
-    ids = side.ids()
+    ids = side.ids() | prepare(operation, side)
     method = operation.split(" ", 1)[0]
-    response = api_call(signed_in(actor_user(world, actor)), method, api_path(operation, ids), api_body(operation, ids))
+    response = call_api(signed_in(actor_user(world, actor)), method, api_path(operation, ids), api_body(operation, ids))
     assert response.status_code == expected, response.content
     if expected in (401, 404):
         assert set(response.json()) == {"detail", "errors"}
@@ -362,7 +441,8 @@ def operations_with_ids():
     ("name", "role"), [pytest.param(name, role, id=f"{name}-{role}") for name in pages_with_ids() for role in ROLES]
 )
 def test_page_of_another_board_is_not_found(world, name, role):
-    response = signed_in(world["A"].users[role]).get(page_url(name, world["B"].ids()))
+    ids = world["B"].ids() | prepare(name, world["B"])
+    response = signed_in(world["A"].users[role]).get(page_url(name, ids))
     assert response.status_code == 404
 
 
@@ -373,10 +453,9 @@ def test_page_of_another_board_is_not_found(world, name, role):
 )
 def test_api_object_of_another_board_is_not_found(world, operation, role):
     other = world["B"]
-    prepare(operation, other)
-    ids = other.ids()
+    ids = other.ids() | prepare(operation, other)
     method = operation.split(" ", 1)[0]
-    response = api_call(signed_in(world["A"].users[role]), method, api_path(operation, ids), api_body(operation, ids))
+    response = call_api(signed_in(world["A"].users[role]), method, api_path(operation, ids), api_body(operation, ids))
     assert response.status_code == 404, response.content
 
 

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casereview.accounts.models import Agency, AgencyKind, Board, Role, User
 from casereview.accounts.services import agency_create, api_token_create
@@ -72,10 +74,25 @@ def build_board_world(label: str) -> BoardWorld:
 
 
 def signed_in(user: User | None) -> Client:
-    """A test client signed in as `user` through the session (None: anonymous)."""
+    """A test client signed in as `user` through the session, with the two-factor step done (None: anonymous).
+
+    Tests of the two-factor step itself use `Client.force_login` alone, which leaves it to do."""
     client = Client()
     if user is not None:
         client.force_login(user)
+        two_factor_verified(client, user)
+    return client
+
+
+def two_factor_verified(client: Client, user: User) -> Client:
+    """Mark the client's session as past the two-factor step, as django_otp.login does after a right code,
+    with a confirmed authenticator app made for `user` if they have none."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="Tests", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     return client
 
 

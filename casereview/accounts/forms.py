@@ -39,3 +39,20 @@ class AgencyForm(forms.Form):
         choices=[("", "Choose a kind"), *AgencyKind.choices],
         error_messages={"required": "Choose what kind of agency it is"},
     )
+
+
+class TwoFactorCodeForm(forms.Form):
+    """The 6-digit code from an authenticator app. Spaces are allowed, as apps show the code in two halves."""
+
+    code = forms.CharField(
+        label="Code",
+        help_text="The 6-digit code shown in your authenticator app",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+    )
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split()).replace("-", "")
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise forms.ValidationError("Enter the code as 6 digits, like 123456")
+        return code

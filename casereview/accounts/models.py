@@ -9,8 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from casereview.core.models import TimeStampedModel
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class UserManager(BaseUserManager):
@@ -36,6 +41,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField("may use the Django admin", default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Part of every session's auth hash: a new value ends all of the user's sessions ("sign out everywhere").
+    session_token = models.CharField(max_length=64, default=new_session_token, editable=False)
 
     objects = UserManager()
 
@@ -48,6 +55,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.full_name or self.email
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django checks this hash on every request (and its fallbacks for old secret keys); adding the session
+        # token to the password hash lets one write end every session, as a password change does.
+        key_salt = "casereview.accounts.User.session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.session_token}", secret=secret, algorithm="sha256"
+        ).hexdigest()
 
 
 class Board(TimeStampedModel):

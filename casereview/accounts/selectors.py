@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casereview.accounts.models import Agency, Board, Membership, Role
 
@@ -64,3 +66,21 @@ def agency_for_user_or_404(user, pk) -> Agency:
 
 def boards_user_may_manage(user) -> QuerySet[Board]:
     return Board.objects.filter(pk__in=board_ids_with_role(user, Role.BOARD_MANAGER))
+
+
+def two_factor_needed(user) -> bool:
+    """Whether `user` must confirm a code from an authenticator app after the password.
+
+    Needed when any role the user holds is listed in CASEREVIEW_TWO_FACTOR_ROLES, and also when the user
+    holds no role at all or may use the Django admin: only users whose every role is exempt skip it."""
+    if not settings.CASEREVIEW_TWO_FACTOR or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    roles = {grant.role for grant in grants_of(user)}
+    return not roles or bool(roles & set(settings.CASEREVIEW_TWO_FACTOR_ROLES))
+
+
+def two_factor_device_of(user, *, confirmed: bool = True):
+    """The user's authenticator app (a TOTP device), confirmed or waiting to be confirmed."""
+    return TOTPDevice.objects.filter(user=user, confirmed=confirmed).order_by("-pk").first()

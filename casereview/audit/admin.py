@@ -5,7 +5,7 @@ from casereview.audit.models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "object_type", "object_id", "review"]
+    list_display = ["sequence", "at", "actor", "action", "object_type", "object_id", "review"]
     list_filter = ["action", "board"]
     search_fields = ["object_id", "request_id"]
 

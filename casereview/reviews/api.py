@@ -6,6 +6,7 @@ from django.http import Http404
 from ninja import Router, Schema, Status
 
 from casereview.accounts.selectors import agency_for_user_or_404, board_for_user_or_404
+from casereview.audit.services import audit_read
 from casereview.core.errors import Invalid
 from casereview.core.schemas import ERRORS, StrictIn
 from casereview.core.text import text_errors
@@ -25,6 +26,10 @@ from casereview.reviews.stages import Stage
 from casereview.reviews.transitions import moves_from
 
 router = Router(tags=["Reviews"])
+
+# What the read events of the register say about the call (one event per call, not per person).
+API_PEOPLE = {"via": "api", "part": "people"}
+API_PLACES = {"via": "api", "part": "places"}
 
 
 class DeadlineOut(Schema):
@@ -283,7 +288,9 @@ def review_decide(request, review_id: int, payload: DecisionIn):
 @router.get("/{review_id}/people", response={200: list[PersonOut], **ERRORS}, summary="The people register")
 def person_list(request, review_id: int):
     review = review_for_user_or_404(request.user, review_id)
-    return [person_out(person) for person in people_of(request.user, review)]
+    people = [person_out(person) for person in people_of(request.user, review)]
+    audit_read(actor=request.user, action="people_register.viewed", obj=review, review=review, data=API_PEOPLE)
+    return people
 
 
 @router.post("/{review_id}/people", response={201: PersonOut, **ERRORS}, summary="Add a person to the register")
@@ -296,7 +303,9 @@ def person_add(request, review_id: int, payload: PersonIn):
 @router.get("/{review_id}/people/{person_id}", response={200: PersonOut, **ERRORS}, summary="Read a person")
 def person_read(request, review_id: int, person_id: int):
     review = review_for_user_or_404(request.user, review_id)
-    return person_out(person_for_user_or_404(request.user, review, person_id))
+    person = person_for_user_or_404(request.user, review, person_id)
+    audit_read(actor=request.user, action="person.viewed", obj=person, review=review, data={"via": "api"})
+    return person_out(person)
 
 
 @router.put("/{review_id}/people/{person_id}", response={200: PersonOut, **ERRORS}, summary="Change a person")
@@ -316,7 +325,9 @@ def person_remove(request, review_id: int, person_id: int):
 @router.get("/{review_id}/places", response={200: list[PlaceOut], **ERRORS}, summary="The register of places")
 def place_list(request, review_id: int):
     review = review_for_user_or_404(request.user, review_id)
-    return places_of(request.user, review)
+    places = list(places_of(request.user, review))
+    audit_read(actor=request.user, action="people_register.viewed", obj=review, review=review, data=API_PLACES)
+    return places
 
 
 @router.post("/{review_id}/places", response={201: PlaceOut, **ERRORS}, summary="Add a place to the register")
@@ -329,7 +340,9 @@ def place_add(request, review_id: int, payload: PlaceIn):
 @router.get("/{review_id}/places/{place_id}", response={200: PlaceOut, **ERRORS}, summary="Read a place")
 def place_read(request, review_id: int, place_id: int):
     review = review_for_user_or_404(request.user, review_id)
-    return place_for_user_or_404(request.user, review, place_id)
+    place = place_for_user_or_404(request.user, review, place_id)
+    audit_read(actor=request.user, action="place.viewed", obj=place, review=review, data={"via": "api"})
+    return place
 
 
 @router.put("/{review_id}/places/{place_id}", response={200: PlaceOut, **ERRORS}, summary="Change a place")

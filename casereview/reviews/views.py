@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from casereview.accounts.selectors import agencies_visible_to, boards_of
+from casereview.audit.services import audit_read
 from casereview.core.errors import DomainError, StageRefused
 from casereview.core.forms import add_domain_errors
 from casereview.reviews import services
@@ -209,13 +210,15 @@ def deadlines(request, pk):
 @login_required
 def people(request, pk):
     review = review_for_user_or_404(request.user, pk)
+    people, places = people_of(request.user, review), places_of(request.user, review)
+    audit_read(actor=request.user, action="people_register.viewed", obj=review, review=review, data={"via": "page"})
     return render(
         request,
         "reviews/people.html",
         {
             "review": review,
-            "people": people_of(request.user, review),
-            "places": places_of(request.user, review),
+            "people": people,
+            "places": places,
             "may_change": request.user.has_perm("reviews.change_people", review),
         },
     )
@@ -225,6 +228,8 @@ def _register_form(request, review, *, form_class, obj, add, change, what: str):
     """Add or change one entry of the people register (a person or a place)."""
     initial = {name: getattr(obj, name) for name in form_class.base_fields} if obj is not None else None
     form = form_class(request.POST or None, initial=initial)
+    if request.method == "GET" and obj is not None:  # the form shows the real name and identifiers
+        audit_read(actor=request.user, action=f"{what}.viewed", obj=obj, review=review, data={"via": "page"})
     if request.method == "POST" and form.is_valid():
         try:
             if obj is None:

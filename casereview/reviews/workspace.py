@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 from casereview.accounts.models import Role
+from casereview.records.models import AgencyVault
+from casereview.records.selectors import records_secured_by_agency
 from casereview.reviews.models import Review
 from casereview.reviews.stages import Stage
 
@@ -28,6 +30,21 @@ class StageSection:
 
 def _status(done: bool, reachable: bool) -> str:
     return DONE if done else (TO_DO if reachable else CANNOT_START)
+
+
+def records_secured_tasks(review: Review, user, reachable: bool) -> list[Task]:
+    """One task per agency on the review: its case records secured (the leaflet: as soon as a review is decided)."""
+    return [
+        Task(
+            f"Records secured: {agency.name}",
+            _status(secured is not None, reachable),
+            reverse("records:agency", args=[review.pk, agency.pk])
+            if user.has_perm("records.view_agency", AgencyVault(review, agency))
+            else None,
+            hint=f"Secured on {secured.secured_on:%-d %B %Y}" if secured else "",
+        )
+        for agency, secured in records_secured_by_agency(review)
+    ]
 
 
 def workspace(review: Review, user) -> list[StageSection]:
@@ -76,6 +93,7 @@ def workspace(review: Review, user) -> list[StageSection]:
             section.tasks = [
                 Task("Appoint the panel chair", _status(Role.PANEL_CHAIR in team, at_or_after)),
                 Task("Appoint the lead reviewer", _status(Role.LEAD_REVIEWER in team, at_or_after)),
+                *records_secured_tasks(review, user, at_or_after),
             ]
         # The decision moves the review by itself; other stages are moved on by hand.
         if index == current and stage not in {Stage.DECISION, Stage.CLOSED} and may_move:

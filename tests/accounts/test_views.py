@@ -8,7 +8,7 @@ from casereview.accounts.models import Agency
 from casereview.accounts.services import agency_create
 from casereview.audit.models import AuditEvent
 from tests.factories import PASSWORD
-from tests.web import blank_submission, error_summary, page, signed_in
+from tests.web import blank_submission, error_summary, page, signed_in, two_factor_verified
 
 
 def signed_in_user(client):
@@ -18,7 +18,8 @@ def signed_in_user(client):
 # -- Sign in and out ------------------------------------------------------------------------------------
 
 
-def test_sign_in_with_the_right_password_opens_the_dashboard(client, manager):
+def test_sign_in_with_the_right_password_opens_the_dashboard(client, manager, settings):
+    settings.CASEREVIEW_TWO_FACTOR = False  # the two-factor step is tested in test_sign_in.py
     response = client.post(reverse("accounts:sign-in"), {"username": manager.email, "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == reverse("reviews:dashboard")
@@ -56,7 +57,8 @@ def test_sign_in_of_a_closed_account_is_refused(client, manager):
     assert not signed_in_user(client).is_authenticated
 
 
-def test_sign_in_returns_to_the_page_asked_for_but_never_to_another_site(manager):
+def test_sign_in_returns_to_the_page_asked_for_but_never_to_another_site(manager, settings):
+    settings.CASEREVIEW_TWO_FACTOR = False
     client = Client()
     data = {"username": manager.email, "password": PASSWORD, "next": reverse("accounts:agencies")}
     assert client.post(reverse("accounts:sign-in"), data)["Location"] == reverse("accounts:agencies")
@@ -84,6 +86,7 @@ def test_sign_out_needs_the_csrf_token(manager):
     """Another site cannot sign the user out by posting a form."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(manager)
+    two_factor_verified(client, manager)
     assert client.post(reverse("accounts:sign-out")).status_code == 403
     assert signed_in_user(client) == manager
 

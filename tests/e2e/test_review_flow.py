@@ -5,12 +5,14 @@ would: by their labels, roles and the keyboard. Also: the sign-in page by keyboa
 referral form with JavaScript switched off.
 """
 
+import base64
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
+from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from casereview.accounts.models import AgencyKind, Board, Role, User
@@ -75,10 +77,28 @@ def error_summary(page):
     return page.locator(".govuk-error-summary")
 
 
-def sign_in(page, email: str, password: str) -> None:
+def sign_in(page, email: str, password: str, *, two_factor: bool = True, check=None) -> None:
+    """Email and password; then, unless told otherwise, the two-factor step (`check` runs on its page)."""
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    if two_factor:
+        set_up_authenticator_app(page, check=check)
+
+
+def set_up_authenticator_app(page, *, check=None, submit_with_enter: bool = False) -> None:
+    """Do what a user does with an authenticator app: read the setup key off the page, let the app (django-otp's
+    TOTP, with the settings every app uses) make the code, and enter it."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up your authenticator app")
+    if check is not None:
+        check(page)
+    key = page.locator("#setup-key").inner_text().replace(" ", "")
+    code = TOTP(base64.b32decode(key + "=" * (-len(key) % 8))).token()
+    page.get_by_label("Code").fill(f"{code:06d}")
+    if submit_with_enter:
+        page.keyboard.press("Enter")
+    else:
+        page.get_by_role("button", name="Continue").click()
 
 
 def sign_out(page) -> None:
@@ -110,12 +130,12 @@ def test_referral_to_the_chairs_decision(page, visit, check, staff):
     # 1. Sign in as the board manager: the wrong password first.
     visit(page, "/")  # the dashboard sends a signed-out user to sign in
     expect(page).to_have_url(re.compile(r"/accounts/sign-in/\?next=/$"))
-    sign_in(page, manager.email, "not-the-password")
+    sign_in(page, manager.email, "not-the-password", two_factor=False)
     expect(page).to_have_title(re.compile(r"^Error: Sign in"))
     expect(error_summary(page)).to_contain_text("There is a problem")
     expect(error_summary(page)).to_contain_text("Enter a correct email address and password")
     check(page)
-    sign_in(page, manager.email, PASSWORD)
+    sign_in(page, manager.email, PASSWORD, check=check)  # a board manager sets up an authenticator app first
 
     # 2. The dashboard: nothing yet.
     expect(page.get_by_role("heading", level=1)).to_have_text("Reviews")
@@ -245,7 +265,7 @@ def test_referral_to_the_chairs_decision(page, visit, check, staff):
     # 7. The chair decides.
     sign_out(page)
     check(page)
-    sign_in(page, chair.email, PASSWORD)
+    sign_in(page, chair.email, PASSWORD, check=check)
     expect(page.get_by_role("heading", level=1)).to_have_text("Reviews")
     check(page)
     page.get_by_role("link", name=reference).click()
@@ -350,6 +370,7 @@ def test_sign_in_by_keyboard(page, visit, staff):
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
+    set_up_authenticator_app(page, submit_with_enter=True)
     expect(page.get_by_role("heading", level=1)).to_have_text("Reviews")
 
 

@@ -49,7 +49,8 @@ def test_page_is_the_govuk_template():
     assert html.attrs["lang"] == "en-GB" and "govuk-template" in html.classes
     assert "govuk-template__body" in doc.find("body").classes
     assert doc.find("title").text == "Reviews – Casereview"
-    assert "js-enabled" in doc.find("script").text and "govuk-frontend-supported" in doc.find("script").text
+    first_script = (STATIC / doc.find("script").attrs["src"].removeprefix("/static/")).read_text()
+    assert "js-enabled" in first_script and "govuk-frontend-supported" in first_script
     assert doc.find("a", cls="govuk-skip-link").attrs["href"] == "#main-content"
     main = doc.by_id("main-content")
     assert main.tag == "main" and "govuk-main-wrapper" in main.classes
@@ -126,12 +127,19 @@ def test_no_banner_without_messages():
 def test_stylesheets_and_script_exist_and_the_script_is_a_module_calling_init_all():
     doc = render_page()
     hrefs = [link.attrs["href"] for link in doc.find_all("link")]
-    module = doc.find("script", type="module")
-    src = re.search(r'from "([^"]+)"', module.text).group(1)
-    assert "initAll()" in module.text
+    src = doc.find("script", type="module").attrs["src"]
+    module = Path(finders.find(src.removeprefix("/static/")))
+    imported = re.search(r'from "([^"]+)"', module.read_text()).group(1)
+    assert "initAll()" in module.read_text()
+    assert (module.parent / imported).resolve() == (STATIC / "govuk" / "govuk-frontend.min.js").resolve()
     for url in [*hrefs, src]:
         assert url.startswith("/static/")
         assert finders.find(url.removeprefix("/static/")), url
+
+
+def test_no_inline_script_so_the_content_security_policy_needs_no_unsafe_inline():
+    scripts = render_page(messages=[Message(constants.INFO, "Saved")]).find_all("script")
+    assert scripts and all(script.attrs.get("src") and not script.text.strip() for script in scripts)
 
 
 def test_vendored_govuk_frontend_is_version_6():

@@ -21,7 +21,7 @@ from tests.factories import (
     review_at_decision,
     today,
 )
-from tests.web import api_call, bearer, signed_in
+from tests.web import api_call, bearer, signed_in, two_factor_verified
 
 
 @pytest.fixture
@@ -116,6 +116,7 @@ def test_session_post_without_csrf_token_is_refused(manager, referral_body):
     """Session-authenticated writes need the CSRF token, so another site cannot post as the user."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(manager)
+    two_factor_verified(client, manager)
     response = api_call(client, "POST", "/api/reviews", referral_body())
     assert response.status_code in (401, 403)
     assert not Review.objects.exists()

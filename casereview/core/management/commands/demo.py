@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -80,6 +81,16 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo sign-ins (every demo user has the password {DEMO_PASSWORD}):\n")
         for local, name, _title, role, _where in USERS:
             self.stdout.write(f"  {Role(role).label:<26} {email_of(local):<36} {name}")
+        if settings.CASEREVIEW_TWO_FACTOR:
+            self.stdout.write(
+                "\nTwo-factor sign-in is on: every role except the worker sets up an authenticator app (any app that"
+                "\nshows 6-digit codes) the first time it signs in. `make run TWO_FACTOR=off` runs the demo without it."
+            )
+        else:
+            self.stdout.write(
+                "\nTwo-factor sign-in is off in this demo (CASEREVIEW_TWO_FACTOR=off): the password is enough."
+                "\n`make run TWO_FACTOR=on` asks for a code from an authenticator app, as production does."
+            )
         self.stdout.write("\nOpen http://127.0.0.1:8000 and sign in with one of them.\n")
 
     @transaction.atomic
