@@ -49,7 +49,8 @@ board_staff = on_board(Role.BOARD_MANAGER, Role.BOARD_CHAIR)
 panel = on_review(Role.PANEL_CHAIR, Role.PANEL_MEMBER, Role.LEGAL_ADVISER, Role.LEAD_REVIEWER)
 
 rules.add_perm("reviews.view_review", on_board(Role.BOARD_MANAGER, Role.BOARD_CHAIR, Role.BOARD_MEMBER) | on_review())
-rules.add_perm("reviews.view_referral", on_board(Role.BOARD_MANAGER, Role.BOARD_CHAIR, Role.BOARD_MEMBER) | panel)
+# Board members read what is submitted to the board (issue 7), not the referral: they see progress only.
+rules.add_perm("reviews.view_referral", board_staff | panel)
 rules.add_perm("reviews.change_referral", board_staff & before_decision)
 rules.add_perm("reviews.decide", on_board(Role.BOARD_CHAIR) & at_decision)
 rules.add_perm("reviews.change_stage", board_staff & is_open)

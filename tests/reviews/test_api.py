@@ -515,3 +515,9 @@ def test_api_write_is_audited_with_the_request_id(manager, review):
     event = AuditEvent.objects.get(action="review.stage_changed")
     assert event.request_id == "script-run-0042"
     assert event.actor == manager
+
+
+def test_board_member_reads_progress_without_the_referral(member, review):
+    body = bearer(member).get(f"/api/reviews/{review.pk}").json()
+    assert body["stage"] == "referral" and body["deadlines"]
+    assert body["referral"] is None and body["decision"] is None and body["stage_history"] is None

@@ -405,3 +405,12 @@ def test_register_of_a_closed_review_is_read_only(as_manager, board, manager, ch
     assert as_manager.get(reverse("reviews:people", args=[review.pk])).status_code == 200
     assert as_manager.get(reverse("reviews:person-new", args=[review.pk])).status_code == 404
     assert as_manager.post(reverse("reviews:person-new", args=[review.pk]), person_form()).status_code == 404
+
+
+def test_board_member_sees_progress_but_not_the_referral(member, review):
+    response = signed_in(member).get(reverse("reviews:review", args=[review.pk]))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert review.reference in content and "Deadlines" in content
+    assert review.circumstances not in content
+    assert "Circumstances" not in content
