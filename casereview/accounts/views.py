@@ -23,6 +23,7 @@ from casereview.accounts.selectors import (
     agencies_visible_to,
     agency_for_user_or_404,
     boards_of,
+    boards_user_may_manage,
     two_factor_device_of,
     two_factor_needed,
 )
@@ -173,11 +174,7 @@ def agency_list(request):
 @require_http_methods(["GET", "POST"])
 def agency_edit(request, pk=None):
     agency = agency_for_user_or_404(request.user, pk) if pk else None
-    board = (
-        agency.board
-        if agency
-        else next((b for b in boards_of(request.user) if request.user.has_perm("accounts.manage_agencies", b)), None)
-    )
+    board = agency.board if agency else boards_user_may_manage(request.user).first()
     if board is None or not request.user.has_perm("accounts.manage_agencies", board):
         raise Http404("No such agency")
     form = AgencyForm(request.POST or None, initial={"name": agency.name, "kind": agency.kind} if agency else None)
