@@ -72,3 +72,8 @@ def invalid_input(request, exc: ValidationError):
 api.add_router("/agencies", "casereview.accounts.api.router")
 api.add_router("/reviews", "casereview.reviews.api.router")
 api.add_router("/reviews", "casereview.records.api.router")
+api.add_router("/reviews", "casereview.panel.api.router")
+api.add_router("/reviews", "casereview.involvement.api.router")
+api.add_router("/reviews", "casereview.planning.api.router")
+api.add_router("/reviews", "casereview.interviews.api.router")
+api.add_router("/notifications", "casereview.notifications.api.router")

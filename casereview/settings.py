@@ -55,6 +55,11 @@ INSTALLED_APPS = [
     "casereview.audit",
     "casereview.reviews",
     "casereview.records",
+    "casereview.panel",
+    "casereview.involvement",
+    "casereview.planning",
+    "casereview.interviews",
+    "casereview.notifications",
 ]
 
 MIDDLEWARE = [
@@ -215,3 +220,7 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Working-day deadlines: days before a deadline when it is shown as "due soon".
 CASEREVIEW_DUE_SOON_WORKING_DAYS = int(os.environ.get("CASEREVIEW_DUE_SOON_WORKING_DAYS", "10"))
+# Reminders (`casereview remind`, run daily) go this many working days before a deadline, and again when it is missed.
+CASEREVIEW_REMINDER_WORKING_DAYS = int(os.environ.get("CASEREVIEW_REMINDER_WORKING_DAYS", "5"))
+# The address people reach Casereview at, for the links in e-mails.
+CASEREVIEW_BASE_URL = os.environ.get("CASEREVIEW_BASE_URL", "http://127.0.0.1:8000")

@@ -6,6 +6,7 @@ are sent to sign in (pages) or answered 401 (API).
 """
 
 import re
+from collections import defaultdict
 from datetime import timedelta
 
 import pytest
@@ -22,7 +23,13 @@ from casereview.records.services import record_upload
 from casereview.reviews.models import Review
 from casereview.reviews.services import review_change_stage, review_decide
 from casereview.reviews.stages import Stage
+from tests.accounts import permission_rows as accounts_rows
 from tests.factories import UserFactory, today
+from tests.interviews import permission_rows as interviews_rows
+from tests.involvement import permission_rows as involvement_rows
+from tests.notifications import permission_rows as notifications_rows
+from tests.panel import permission_rows as panel_rows
+from tests.planning import permission_rows as planning_rows
 from tests.web import api_call, build_board_world, signed_in
 
 # The columns of the tables below, in order.
@@ -116,6 +123,15 @@ API = {
 }
 # fmt: on
 
+# Each set-up app keeps its own rows beside its tests, in the same form: PAGES, API and POST_PAGES, with
+# bodies(ids) giving a valid body per operation and prepare(operation, side) the state an entry needs
+# (None when the entry is not the module's) and the ids of what it made.
+ROW_MODULES = [accounts_rows, panel_rows, involvement_rows, planning_rows, interviews_rows, notifications_rows]
+for _module in ROW_MODULES:
+    assert not set(_module.PAGES) & set(PAGES) and not set(_module.API) & set(API), f"{_module.__name__} repeats a row"
+    PAGES |= _module.PAGES
+    API |= _module.API
+
 # Routes of the URL configuration that are not in the matrix, each for a reason.
 SKIPPED_PREFIXES = ("admin/",)  # the Django admin: staff only, guarded by Django itself
 API_OWN_ROUTES = {"api:openapi-json", "api:openapi-view", "api:api-root"}  # the API's schema and docs
@@ -154,30 +170,20 @@ def route_params(name: str) -> set[str]:
 
 
 def page_url(name: str, ids: dict) -> str:
-    params = route_params(name)
+    """`pk` is the agency on the accounts pages and the review elsewhere; `<thing>_pk` is ids[thing]."""
     kwargs = {}
-    if "pk" in params:
-        kwargs["pk"] = ids["agency"] if name.startswith("accounts:") else ids["review"]
-    if "person_pk" in params:
-        kwargs["person_pk"] = ids["person"]
-    if "place_pk" in params:
-        kwargs["place_pk"] = ids["place"]
-    if "agency_pk" in params:
-        kwargs["agency_pk"] = ids["agency"]
-    if "file_pk" in params:
-        kwargs["file_pk"] = ids.get("file", 0)
+    for param in route_params(name):
+        if param == "pk":
+            kwargs["pk"] = ids["agency"] if name.startswith("accounts:") else ids["review"]
+        else:
+            kwargs[param] = ids.get(param.removesuffix("_pk"), 0)
     return reverse(name, kwargs=kwargs)
 
 
 def api_path(operation: str, ids: dict) -> str:
+    """`{thing_id}` in the path is ids[thing]."""
     _method, path = operation.split(" ", 1)
-    return path.format(
-        agency_id=ids["agency"],
-        review_id=ids["review"],
-        person_id=ids["person"],
-        place_id=ids["place"],
-        file_id=ids.get("file", 0),
-    )
+    return re.sub(r"\{(\w+)_id\}", lambda match: str(ids.get(match.group(1), 0)), path)
 
 
 def api_body(operation: str, ids: dict):
@@ -224,6 +230,8 @@ def api_body(operation: str, ids: dict):
         ),
         "POST /api/reviews/{review_id}/records/{agency_id}/secured": {"secured_on": today().isoformat()},
     }
+    for module in ROW_MODULES:
+        bodies |= module.bodies(ids)
     return bodies.get(operation)
 
 
@@ -244,6 +252,10 @@ def prepare(operation: str, side) -> dict:
         review_change_stage(actor=side.users[Role.BOARD_MANAGER], review=side.review, to_stage=Stage.DECISION)
     if operation.startswith("records:") or "/records" in operation:
         return prepare_vault(side)
+    for module in ROW_MODULES:
+        made = module.prepare(operation, side)
+        if made is not None:
+            return made
     return {}
 
 
@@ -380,6 +392,7 @@ POST_PAGES = [
     "records:upload",
     "accounts:agency-new",
     "accounts:agency",
+    *(name for module in ROW_MODULES for name in module.POST_PAGES),
 ]
 
 
@@ -394,8 +407,9 @@ POST_PAGES = [
     ],
 )
 def test_page_post_refused_like_get(world, name, actor):
+    ids = world["A"].ids() | prepare(name, world["A"])
     events = AuditEvent.objects.count()
-    response = signed_in(actor_user(world, actor)).post(page_url(name, world["A"].ids()), {})
+    response = signed_in(actor_user(world, actor)).post(page_url(name, ids), {})
     assert response.status_code == 404
     assert AuditEvent.objects.count() == events
 
@@ -432,7 +446,7 @@ def pages_with_ids():
 
 def operations_with_ids():
     """Operations that name an object in the path, or a board in the body."""
-    placeholder_ids = dict.fromkeys(["board", "agency", "review", "person", "place"], 0)
+    placeholder_ids = defaultdict(int)
     return [op for op in api_operations() if "{" in op or "board_id" in (api_body(op, placeholder_ids) or {})]
 
 

@@ -20,6 +20,12 @@ class ReviewType(TimeStampedModel):
         help_text='A list of {"code", "label", "requires_review"}; a ground that requires a review '
         "forbids a decision not to hold one",
     )
+    panel_seats = models.JSONField(
+        default=list,
+        help_text='The panel\'s required composition: a list of {"code", "label"} with either "agency_kinds" '
+        '(filled by a member representing an agency of one of those kinds) or "position" (filled by a member '
+        "appointed to that position, for example legal_adviser)",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -168,6 +174,7 @@ class Relationship(models.TextChoices):
     OTHER_RELATIVE = "other_relative", "Other relative"
     OTHER_ADULT = "other_adult", "Other adult"
     OTHER_CHILD = "other_child", "Other child"
+    PRACTITIONER = "practitioner", "Practitioner who worked with the family"
 
 
 class Person(TimeStampedModel):

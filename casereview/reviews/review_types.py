@@ -49,6 +49,16 @@ SERIOUS_CASE_REVIEW = {
             "requires_review": False,
         },
     ],
+    # The panel of the leaflet: senior managers of these agencies and a legal adviser; others may be co-opted.
+    "panel_seats": [
+        {"code": "childrens_services", "label": "Children's services", "agency_kinds": ["childrens_social_care"]},
+        {"code": "adult_services", "label": "Adult services", "agency_kinds": ["adult_social_care"]},
+        {"code": "health_commissioner", "label": "Health commissioner", "agency_kinds": ["health_commissioner"]},
+        {"code": "nhs_trust", "label": "NHS trust", "agency_kinds": ["nhs_trust"]},
+        {"code": "police", "label": "Police", "agency_kinds": ["police"]},
+        {"code": "probation", "label": "Probation", "agency_kinds": ["probation"]},
+        {"code": "legal_adviser", "label": "Legal adviser", "position": "legal_adviser"},
+    ],
     "deadline_rules": [
         {
             "key": "decision",

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlanningConfig(AppConfig):
+    name = "casereview.planning"
+    verbose_name = "Terms of reference and meetings"
