@@ -441,7 +441,9 @@ def test_api_permission(world, operation, actor, expected):
 
 
 def pages_with_ids():
-    return [name for name in page_names() if route_params(name)]
+    """Pages that name an object; a row module lists in NOT_BOARD_SCOPED those that belong to no board."""
+    skip = {name for module in ROW_MODULES for name in getattr(module, "NOT_BOARD_SCOPED", [])}
+    return [name for name in page_names() if route_params(name) and name not in skip]
 
 
 def operations_with_ids():

@@ -56,3 +56,35 @@ class TwoFactorCodeForm(forms.Form):
         if not (len(code) == 6 and code.isascii() and code.isdigit()):
             raise forms.ValidationError("Enter the code as 6 digits, like 123456")
         return code
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+    )
+
+
+class SetPasswordForm(forms.Form):
+    """A new password, typed twice. The rules (Django's password validators) are checked by the service."""
+
+    password = forms.CharField(
+        label="New password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter a password"},
+    )
+    password_again = forms.CharField(
+        label="Confirm new password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter the password again"},
+    )
+
+    def __init__(self, *args, help_text: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = help_text

@@ -43,6 +43,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     # Part of every session's auth hash: a new value ends all of the user's sessions ("sign out everywhere").
     session_token = models.CharField(max_length=64, default=new_session_token, editable=False)
+    # When a link to set the password was last e-mailed: password reset requests are limited by it.
+    password_link_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 

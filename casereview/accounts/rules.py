@@ -23,3 +23,6 @@ def is_board_member_of_any_kind(user, board) -> bool:
 
 rules.add_perm("accounts.view_agencies", is_board_member_of_any_kind)
 rules.add_perm("accounts.manage_agencies", board_role(Role.BOARD_MANAGER))
+# Anyone with a role on a board may bring a new person in (callers check what for: a panel seat, an IMR author).
+rules.add_perm("accounts.invite_people", is_board_member_of_any_kind)
+rules.add_perm("accounts.reset_two_factor", board_role(Role.BOARD_MANAGER))

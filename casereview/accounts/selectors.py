@@ -3,11 +3,13 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.http import urlsafe_base64_decode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from casereview.accounts.models import Agency, Board, Membership, Role
+from casereview.accounts.models import Agency, Board, Membership, Role, User
 
 
 @dataclass(frozen=True)
@@ -84,3 +86,52 @@ def two_factor_needed(user) -> bool:
 def two_factor_device_of(user, *, confirmed: bool = True):
     """The user's authenticator app (a TOTP device), confirmed or waiting to be confirmed."""
     return TOTPDevice.objects.filter(user=user, confirmed=confirmed).order_by("-pk").first()
+
+
+def user_for_password_link(uidb64: str, token: str) -> User | None:
+    """The active user a link to set a password is for, if the link is right and has not expired."""
+    try:
+        pk = int(urlsafe_base64_decode(uidb64).decode())
+    except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
+        return None
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None or not default_token_generator.check_token(user, token):
+        return None
+    return user
+
+
+@dataclass(frozen=True)
+class BoardPerson:
+    user: User
+    roles: list[str]  # the labels of the roles held on the board, its agencies and its reviews, without repeats
+
+
+def people_of_boards_managed_by(user) -> list[tuple[Board, list[BoardPerson]]]:
+    """For each board `user` manages, the active people holding any role on it (board, agency or review)."""
+    result = []
+    for board in boards_user_may_manage(user):
+        roles: dict[User, list[str]] = {}
+        memberships = Membership.objects.filter(board=board, user__is_active=True).select_related("user")
+        for membership in memberships.order_by("user__full_name", "user__pk", "role"):
+            labels = roles.setdefault(membership.user, [])
+            if membership.get_role_display() not in labels:
+                labels.append(membership.get_role_display())
+        result.append((board, [BoardPerson(person, labels) for person, labels in roles.items()]))
+    return result
+
+
+def person_for_manager_or_404(user, pk) -> User:
+    """A person holding a role on a board `user` manages; anyone else is not found."""
+    try:
+        return User.objects.filter(memberships__board__in=boards_user_may_manage(user)).distinct().get(pk=pk)
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such person") from None
+
+
+def user_ids_with_authenticator(users) -> set[int]:
+    """Which of `users` have a confirmed authenticator app."""
+    return set(
+        TOTPDevice.objects.filter(user__in=[user.pk for user in users], confirmed=True).values_list(
+            "user_id", flat=True
+        )
+    )

@@ -1,4 +1,5 @@
-"""Signing in (with two-factor sign-in and lockout) and out, and the board's agencies."""
+"""Signing in (with two-factor sign-in and lockout) and out, setting a password from an e-mailed link, the board's
+agencies and people."""
 
 import base64
 import time
@@ -9,6 +10,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.password_validation import MinimumLengthValidator, get_default_password_validators
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,15 +19,25 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
 from casereview.accounts import services
-from casereview.accounts.forms import AgencyForm, SignInForm, TwoFactorCodeForm
+from casereview.accounts.forms import (
+    AgencyForm,
+    PasswordResetRequestForm,
+    SetPasswordForm,
+    SignInForm,
+    TwoFactorCodeForm,
+)
 from casereview.accounts.middleware import LAST_SEEN, SIGNED_IN_AT
 from casereview.accounts.selectors import (
     agencies_visible_to,
     agency_for_user_or_404,
     boards_of,
     boards_user_may_manage,
+    people_of_boards_managed_by,
+    person_for_manager_or_404,
     two_factor_device_of,
     two_factor_needed,
+    user_for_password_link,
+    user_ids_with_authenticator,
 )
 from casereview.core.errors import DomainError
 from casereview.core.forms import add_domain_errors
@@ -166,6 +178,7 @@ def agency_list(request):
                 )
                 for board in boards
             ],
+            "perms_people": boards_user_may_manage(request.user).exists(),
         },
     )
 
@@ -197,3 +210,79 @@ def agency_edit(request, pk=None):
         "back_text": "Back to agencies",
     }
     return render(request, "frontend/form_page.html", context)
+
+
+# -- Setting a password from an e-mailed link, and asking for one -------------------------------------------
+
+
+def _password_hint() -> str:
+    """The password rules in plain words (Django's validators check them; their own texts are not GOV.UK style)."""
+    lengths = [v.min_length for v in get_default_password_validators() if isinstance(v, MinimumLengthValidator)]
+    length = f"Use at least {max(lengths)} characters. " if lengths else ""
+    return f"{length}Do not use a common password, only numbers, or something like your name or email address."
+
+
+@require_http_methods(["GET", "POST"])
+def set_password(request, uidb64, token):
+    """Open to anyone holding the link. A wrong, used or expired link gets a page saying how to get a new one."""
+    if user_for_password_link(uidb64, token) is None:
+        return render(request, "accounts/set_password_link_invalid.html")
+    form = SetPasswordForm(request.POST or None, help_text=_password_hint())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_set_with_link(uidb64=uidb64, token=token, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_errors(form, error)
+        else:
+            if request.user.is_authenticated:  # someone else's session in this browser: the sign-in is theirs
+                auth_logout(request)
+            messages.success(request, "Your password is set. Sign in with your email address and new password")
+            return redirect(settings.LOGIN_URL)
+    return render(request, "accounts/set_password.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset(request):
+    """Ask for a link to set a new password. Every address gets the same answer."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_reset_request(email=form.cleaned_data["email"])
+        return redirect("accounts:password-reset-sent")
+    context = {
+        "form": form,
+        "title": "Reset your password",
+        "back_href": reverse("accounts:sign-in"),
+        "back_text": "Back to sign in",
+        "submit_text": "Send the link",
+    }
+    return render(request, "accounts/password_reset.html", context)
+
+
+def password_reset_sent(request):
+    return render(
+        request, "accounts/password_reset_sent.html", {"minutes": services.PASSWORD_RESET_EVERY.seconds // 60}
+    )
+
+
+# -- A board's people: resetting an authenticator app ------------------------------------------------------
+
+
+@login_required
+def people(request):
+    """The people holding a role on each board the user manages, with their authenticator app."""
+    boards = people_of_boards_managed_by(request.user)
+    if not boards:
+        raise Http404("No such page")
+    with_device = user_ids_with_authenticator([person.user for _board, on_board in boards for person in on_board])
+    return render(request, "accounts/people.html", {"boards": boards, "with_device": with_device})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_reset(request, user_pk):
+    person = person_for_manager_or_404(request.user, user_pk)
+    if request.method == "POST":
+        services.two_factor_reset(actor=request.user, user=person)
+        messages.success(request, f"{person.full_name}'s authenticator app is reset and they are signed out")
+        return redirect("accounts:people")
+    return render(request, "accounts/two_factor_reset.html", {"person": person})
