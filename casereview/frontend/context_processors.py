@@ -1,8 +1,10 @@
-"""Context every page template gets: the service name, the board in the header and the navigation."""
+"""Context every page template gets: the service name, the board in the header and the navigation (with the
+number of unread notifications)."""
 
 from django.urls import reverse
 
 from casereview.accounts.selectors import boards_of
+from casereview.notifications.selectors import unread_count
 
 
 def service(request):
@@ -20,4 +22,13 @@ def service(request):
     ]
     if boards:
         context["nav_items"].append({"text": "Agencies", "href": agencies, "active": path.startswith(agencies)})
+    notifications = reverse("notifications:list")
+    context["nav_items"].append(
+        {
+            "text": "Notifications",
+            "href": notifications,
+            "active": path.startswith(notifications),
+            "unread": unread_count(user),
+        }
+    )
     return context

@@ -1,4 +1,5 @@
-"""The only code that writes notifications: make them, e-mail them once the change they report is committed."""
+"""The only code that writes notifications: make them, e-mail them once the change they report is committed,
+and mark them read for the user they were sent to."""
 
 import logging
 from collections.abc import Iterable
@@ -8,6 +9,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from casereview.core.errors import NotAllowed
 from casereview.notifications.models import Notification
 
 log = logging.getLogger(__name__)
@@ -57,3 +59,26 @@ def notifications_email(*, ids: Iterable[int]) -> int:
 def notifications_email_unsent() -> int:
     """Retry every notification whose e-mail could not be sent (run by `casereview remind`)."""
     return notifications_email(ids=Notification.objects.filter(emailed_at__isnull=True).values_list("pk", flat=True))
+
+
+# Marking read changes only the user's own inbox, not the review: it is not written to the audit trail, whose
+# events are what was done to a board's reviews (and a notification holds no register or record data to read).
+
+
+@transaction.atomic
+def notification_read(*, actor, notification: Notification) -> Notification:
+    """Mark one of the actor's notifications read (again: the first time is kept)."""
+    if not actor.has_perm("notifications.mark_read", notification):
+        raise NotAllowed("You do not have permission to change this notification")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at)
+    return notification
+
+
+@transaction.atomic
+def notifications_read_all(*, actor) -> int:
+    """Mark every unread notification of the actor read. Returns how many were unread."""
+    if not getattr(actor, "is_authenticated", False):
+        raise NotAllowed("Sign in to see your notifications")
+    return Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())
