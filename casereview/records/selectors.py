@@ -3,8 +3,9 @@
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from casereview.accounts.models import AGENCY_ROLES, Agency, Membership
+from casereview.accounts.models import AGENCY_ROLES, Agency
 from casereview.accounts.selectors import grants_of
+from casereview.involvement.models import AgencyInvolvement
 from casereview.records.models import AgencyVault, CaseRecord, CaseRecordFile, RecordsSecured
 from casereview.reviews.models import Review
 
@@ -15,9 +16,8 @@ def _require(user, perm: str, obj) -> None:
 
 
 def agencies_involved(review: Review) -> QuerySet[Agency]:
-    """Agencies with an IMR author or senior manager on the review: those asked to secure their records.
-    (Issue 4's agency involvement will take over this question.)"""
-    ids = Membership.objects.filter(review=review, agency__isnull=False, role__in=AGENCY_ROLES).values("agency_id")
+    """The agencies involved in the review and not withdrawn: those asked to secure their records."""
+    ids = AgencyInvolvement.objects.filter(review=review, withdrawn_at__isnull=True).values("agency_id")
     return Agency.objects.filter(pk__in=ids, board_id=review.board_id)
 
 

@@ -1,4 +1,4 @@
-"""A review held (at set-up) with two agencies, each with its IMR author and senior manager, and the panel."""
+"""A review held (at set-up) with two agencies involved, each with its IMR author and senior manager, and the panel."""
 
 from dataclasses import dataclass
 
@@ -6,6 +6,7 @@ import pytest
 
 from casereview.accounts.models import Agency, AgencyKind, Role, User
 from casereview.accounts.services import agency_create
+from casereview.involvement.services import involvement_add
 from casereview.records.models import AgencyVault
 from casereview.reviews.models import Review
 from tests.factories import UserFactory, decided_review, grant
@@ -34,6 +35,8 @@ def held(board, manager, chair) -> VaultWorld:
     review = decided_review(board, manager, chair)
     police = agency_create(actor=manager, board=board, name="Northshire Police", kind=AgencyKind.POLICE)
     health = agency_create(actor=manager, board=board, name="Northshire NHS Trust", kind=AgencyKind.NHS_TRUST)
+    for agency in (police, health):
+        involvement_add(actor=manager, review=review, agency=agency)
     users = {"board_manager": manager, "board_chair": chair}
     for role, agency in [
         ("police_imr", police),
