@@ -1,4 +1,4 @@
-"""Dashboard and workspace response times with many reviews, beside a bare Django view in the same run.
+"""Dashboard, workspace and set-up page response times with many reviews, beside a bare Django view in the same run.
 
 Run with `make bench`. Uses a throwaway SQLite database (or DATABASE_URL if set) and prints medians.
 """
@@ -92,6 +92,9 @@ def main() -> int:
             (f"dashboard, {board.reviews.count()} reviews", "/"),
             ("review workspace", f"/reviews/{review.pk}/"),
             ("people register", f"/reviews/{review.pk}/people/"),
+            ("panel and independence", f"/reviews/{review.pk}/panel/"),
+            ("agencies involved", f"/reviews/{review.pk}/agencies/"),
+            ("terms of reference", f"/reviews/{review.pk}/terms/"),
             (f"API: list {board.reviews.count()} reviews", "/api/reviews"),
         ]
         print(f"{'path':<40} {'median ms':>10} {'peak KiB':>10}   ({ROUNDS} rounds)")

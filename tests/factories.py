@@ -15,6 +15,19 @@ from factory.django import DjangoModelFactory, Password
 
 from casereview.accounts.models import Agency, AgencyKind, Board, Membership, Role, User
 from casereview.accounts.services import membership_grant
+from casereview.involvement.models import AgencyInvolvement
+from casereview.involvement.services import (
+    default_deadlines,
+    involvement_add,
+    involvement_ask,
+    involvement_nominate,
+    involvement_set_deadlines,
+)
+from casereview.panel.models import Position
+from casereview.panel.services import appointment_make, declaration_make, seat_gap_record
+from casereview.planning.services import terms_agree, terms_save
+from casereview.records.models import AgencyVault
+from casereview.records.services import records_secure
 from casereview.reviews.models import Review, ReviewType
 from casereview.reviews.services import person_add, review_change_stage, review_decide, review_refer
 from casereview.reviews.stages import STAGE_ORDER, Stage
@@ -150,14 +163,65 @@ def decided_review(
 class Team:
     panel_chair: User
     lead_reviewer: User
+    agency: Agency | None = None
+    imr_author: User | None = None
+    senior_manager: User | None = None
 
 
 def appoint_team(review: Review) -> Team:
-    """A panel chair and a lead reviewer on the review: what set-up needs before the agency reviews."""
+    """A panel chair and a lead reviewer on the review, as plain memberships (no appointment, no declaration)."""
     team = Team(UserFactory(full_name="Pat Panelchair"), UserFactory(full_name="Lee Leadreviewer"))
     grant(team.panel_chair, Role.PANEL_CHAIR, review.board, review=review)
     grant(team.lead_reviewer, Role.LEAD_REVIEWER, review.board, review=review)
     return team
+
+
+def declare(user: User, review: Review) -> None:
+    declaration_make(
+        actor=user,
+        review=review,
+        not_involved=True,
+        no_management_responsibility=True,
+        independent_of_workers=True,
+        knowledge_and_experience="Twelve years in child protection.",
+    )
+
+
+def set_up_review(review: Review, manager: User, chair: User) -> Team:
+    """Everything set-up needs, done through the services: a panel chair and a lead reviewer appointed and
+    declared, the other seats' gaps explained, one agency asked (IMR author declared) with its records
+    secured, and the terms of reference agreed."""
+    panel_chair = UserFactory(full_name="Pat Panelchair")
+    lead_reviewer = UserFactory(full_name="Lee Leadreviewer")
+    appointment_make(actor=manager, review=review, user=panel_chair, position=Position.PANEL_CHAIR)
+    appointment_make(actor=manager, review=review, user=lead_reviewer, position=Position.LEAD_REVIEWER)
+    for seat in review.review_type.panel_seats:
+        seat_gap_record(actor=manager, review=review, seat=seat["code"], reason="Covered by the chair's agency")
+    agency = AgencyFactory(board=review.board, name=f"Children's services of {review.reference}")
+    imr_author = UserFactory(full_name="Ira Author")
+    senior_manager = UserFactory(full_name="Sam Senior")
+    involvement = involvement_add(actor=manager, review=review, agency=agency)
+    involvement_nominate(actor=manager, involvement=involvement, position=Position.IMR_AUTHOR, user=imr_author)
+    involvement_nominate(actor=manager, involvement=involvement, position=Position.SENIOR_MANAGER, user=senior_manager)
+    involvement = AgencyInvolvement.objects.get(pk=involvement.pk)
+    involvement_set_deadlines(actor=manager, involvement=involvement, **default_deadlines(review))
+    involvement_ask(actor=manager, involvement=AgencyInvolvement.objects.get(pk=involvement.pk))
+    records_secure(actor=manager, vault=AgencyVault(review, agency), secured_on=today())
+    for user in (panel_chair, lead_reviewer, imr_author):
+        declare(user, review)
+    decided = review.decision.decided_on
+    terms = terms_save(
+        actor=manager,
+        review=review,
+        period_from=decided - timedelta(days=365),
+        period_to=decided,
+        lines_of_enquiry="How agencies shared what they knew",
+        agencies=[agency],
+        family_involvement="The mother will be invited to meet the lead reviewer.",
+        milestones=[("Board meeting", today() + timedelta(days=90))],
+    )
+    terms_agree(actor=panel_chair, terms=terms, agreed_on=today())
+    return Team(panel_chair, lead_reviewer, agency, imr_author, senior_manager)
 
 
 # The dates later moves record, in days before today: each on or after the one before.
@@ -170,7 +234,7 @@ def review_at_stage(board: Board, manager: User, chair: User, stage: str, **over
     if stage in (Stage.REFERRAL, Stage.DECISION):
         raise ValueError("Use referred_review or review_at_decision for the stages before the decision")
     if STAGE_ORDER.index(Stage(stage)) > STAGE_ORDER.index(Stage.SET_UP):
-        appoint_team(review)
+        set_up_review(review, manager, chair)
     while review.stage != stage:
         to_stage = STAGE_ORDER[STAGE_ORDER.index(Stage(review.stage)) + 1]
         move = find_move(review, to_stage)

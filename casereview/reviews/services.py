@@ -16,6 +16,7 @@ from casereview.core.identifiers import (
     normalise_ni_number,
 )
 from casereview.core.text import text_errors
+from casereview.panel.services import independence_recheck
 from casereview.reviews.models import (
     DeadlineOverride,
     DeadlineRule,
@@ -344,6 +345,7 @@ def person_add(*, actor, review: Review, **values) -> Person:
     _require(actor, "reviews.change_people", review, "change this review's people register")
     person = Person.objects.create(review=review, **_clean_person(review, values))
     audit_record(actor=actor, action="person.added", obj=person, review=review, data={"pseudonym": person.pseudonym})
+    independence_recheck(review=review)  # someone on the panel may be on the register
     return person
 
 
@@ -354,6 +356,7 @@ def person_change(*, actor, person: Person, **values) -> Person:
     cleaned = _clean_person(review, {field: getattr(person, field) for field in PERSON_FIELDS} | values, person)
     changed = _apply(person, cleaned)
     audit_record(actor=actor, action="person.changed", obj=person, review=review, data={"changed": changed})
+    independence_recheck(review=review)  # a name or alias changed: findings may be new or gone
     return person
 
 
@@ -363,6 +366,7 @@ def person_remove(*, actor, person: Person) -> None:
     _require(actor, "reviews.change_people", review, "change this review's people register")
     audit_record(actor=actor, action="person.removed", obj=person, review=review, data={"pseudonym": person.pseudonym})
     person.delete()
+    independence_recheck(review=review)  # a finding from this entry is cleared
 
 
 def _clean_place(review: Review, values: dict, place: Place | None = None) -> dict:

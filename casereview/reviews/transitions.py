@@ -4,7 +4,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from casereview.accounts.models import Role
+from casereview.involvement.selectors import set_up_missing as agencies_missing
+from casereview.panel.selectors import set_up_missing as panel_missing
+from casereview.planning.selectors import set_up_missing as terms_missing
 from casereview.reviews.models import DecisionOutcome, Review
 from casereview.reviews.stages import Stage
 
@@ -55,14 +57,11 @@ def decided_not_to_hold(review: Review, on: date | None) -> list[str]:
     return []
 
 
-def review_team_appointed(review: Review, on: date | None) -> list[str]:
-    roles = set(review.memberships.values_list("role", flat=True))
-    missing = []
-    if Role.PANEL_CHAIR not in roles:
-        missing.append(Missing("Appoint a panel chair"))
-    if Role.LEAD_REVIEWER not in roles:
-        missing.append(Missing("Appoint a lead reviewer"))
-    return missing
+def set_up_complete(review: Review, on: date | None) -> list[str]:
+    """The leaflet's set-up: the panel appointed and independent, the agencies asked and their records
+    secured, the terms of reference agreed."""
+    found = [*panel_missing(review), *agencies_missing(review), *terms_missing(review)]
+    return [Missing(text, page) for text, page in found]
 
 
 def dated(event: str, after: Callable[[Review], date | None], after_label: str) -> Guard:
@@ -101,7 +100,7 @@ MOVES = [
     Move(Stage.REFERRAL, Stage.DECISION, referral_complete, "Send for the chair's decision"),
     Move(Stage.DECISION, Stage.SET_UP, decided_to_hold, "Start setting up the review"),
     Move(Stage.DECISION, Stage.CLOSED, decided_not_to_hold, "Close: no review to be held", "closed_on"),
-    Move(Stage.SET_UP, Stage.AGENCY_REVIEWS, review_team_appointed, "Start the agency reviews"),
+    Move(Stage.SET_UP, Stage.AGENCY_REVIEWS, set_up_complete, "Start the agency reviews"),
     # Later capabilities add their preconditions here (chronologies and IMRs submitted, rounds closed).
     Move(Stage.AGENCY_REVIEWS, Stage.OVERVIEW, nothing_required, "Start the overview"),
     Move(Stage.OVERVIEW, Stage.CONSULTATION, nothing_required, "Start consultation with workers"),

@@ -33,7 +33,7 @@ from casereview.reviews.selectors import (
     stage_history_of,
 )
 from casereview.reviews.transitions import moves_from
-from casereview.reviews.workspace import workspace
+from casereview.reviews.workspace import areas, workspace
 
 
 def _require(user, perm: str, review) -> None:
@@ -95,6 +95,7 @@ def review_detail(request, pk):
     context = {
         "review": review,
         "sections": workspace(review, user),
+        "areas": areas(review, user),
         "deadlines": review_deadlines(review),
         "may_view_referral": user.has_perm("reviews.view_referral", review),
         "may_override_deadline": user.has_perm("reviews.override_deadline", review),

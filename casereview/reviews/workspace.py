@@ -4,7 +4,11 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from casereview.accounts.models import Role
+from casereview.involvement.selectors import active_involvements, own_involvements_of
+from casereview.panel.selectors import active_appointments, latest_declarations
+from casereview.panel.selectors import set_up_missing as panel_missing
+from casereview.planning.selectors import latest_terms
+from casereview.planning.selectors import set_up_missing as terms_missing
 from casereview.records.models import AgencyVault
 from casereview.records.selectors import records_secured_by_agency
 from casereview.reviews.models import Review
@@ -47,6 +51,84 @@ def records_secured_tasks(review: Review, user, reachable: bool) -> list[Task]:
     ]
 
 
+def _progress(missing: list, started: bool, reachable: bool) -> tuple[str, str]:
+    """A task's status and hint from what its stage guard still finds missing."""
+    if not missing:
+        return DONE, ""
+    hint = missing[0][0] + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+    return (IN_PROGRESS if started else _status(False, reachable)), hint
+
+
+def set_up_tasks(review: Review, user, reachable: bool) -> list[Task]:
+    """The leaflet's set-up: panel and independence, agencies asked, records secured, terms of reference."""
+    link = lambda perm, name: reverse(name, args=[review.pk]) if user.has_perm(perm, review) else None  # noqa: E731
+    panel_status, panel_hint = _progress(panel_missing(review), active_appointments(review).exists(), reachable)
+    involvements = list(active_involvements(review))
+    asked = [i for i in involvements if i.asked_on]
+    asked_status = DONE if involvements and len(asked) == len(involvements) else None
+    if asked_status is None:
+        asked_status = IN_PROGRESS if involvements else _status(False, reachable)
+    terms_status, terms_hint = _progress(terms_missing(review), latest_terms(review) is not None, reachable)
+    tasks = [
+        Task(
+            "Appoint the panel and check its independence",
+            panel_status,
+            link("panel.view_panel", "panel:panel"),
+            panel_hint,
+        ),
+        Task(
+            "Ask the agencies involved to review their work",
+            asked_status,
+            link("involvement.view_agencies", "involvement:agencies"),
+            f"{len(asked)} of {len(involvements)} asked" if involvements else "",
+        ),
+        *records_secured_tasks(review, user, reachable),
+        Task(
+            "Agree the terms of reference and timetable",
+            terms_status,
+            link("planning.view_terms", "planning:terms"),
+            terms_hint,
+        ),
+    ]
+    if user.has_perm("panel.declare", review) and user.pk not in latest_declarations(review):
+        tasks.insert(
+            1, Task("Make your declaration of independence", TO_DO, link("panel.declare", "panel:declaration"))
+        )
+    return tasks
+
+
+# The parts of a review, in the order people work through them: (words, permission asked about the review, page).
+AREAS = [
+    ("Panel and independence", "panel.view_panel", "panel:panel"),
+    ("Your declaration of independence", "panel.declare", "panel:declaration"),
+    ("Agencies involved", "involvement.view_agencies", "involvement:agencies"),
+    ("Terms of reference", "planning.view_terms", "planning:terms"),
+    ("Panel meetings", "planning.view_meetings", "planning:meetings"),
+    ("People register", "reviews.view_people", "reviews:people"),
+    ("Workers involved", "interviews.view_workers", "interviews:workers"),
+    ("Case records", "records.view_vault", "records:vault"),
+    ("Audit trail", "audit.view_trail", "audit:trail"),
+]
+
+
+def areas(review: Review, user) -> list[dict]:
+    """Links to the parts of the review the user may open."""
+    found = [
+        {"text": text, "href": reverse(name, args=[review.pk])}
+        for text, perm, name in AREAS
+        if user.has_perm(perm, review)
+    ]
+    if not user.has_perm("involvement.view_agencies", review):  # an agency's staff see their own agency's page
+        found[1:1] = [
+            {
+                "text": f"What {involvement.agency} is asked to do",
+                "href": reverse("involvement:agency", args=[review.pk, involvement.agency_id]),
+            }
+            for involvement in own_involvements_of(user, review)
+        ]
+    return found
+
+
 def workspace(review: Review, user) -> list[StageSection]:
     stages = [Stage(code) for code in review.review_type.stages]
     current = stages.index(Stage(review.stage))
@@ -57,7 +139,6 @@ def workspace(review: Review, user) -> list[StageSection]:
     may_move = user.has_perm("reviews.change_stage", review)
     decision = getattr(review, "decision", None)
     has_subject = review.people.filter(relationship="subject").exists()
-    team = set(review.memberships.values_list("role", flat=True))
 
     sections = []
     for index, stage in enumerate(stages):
@@ -90,11 +171,7 @@ def workspace(review: Review, user) -> list[StageSection]:
                 ),
             ]
         elif stage == Stage.SET_UP:
-            section.tasks = [
-                Task("Appoint the panel chair", _status(Role.PANEL_CHAIR in team, at_or_after)),
-                Task("Appoint the lead reviewer", _status(Role.LEAD_REVIEWER in team, at_or_after)),
-                *records_secured_tasks(review, user, at_or_after),
-            ]
+            section.tasks = set_up_tasks(review, user, at_or_after)
         # The decision moves the review by itself; other stages are moved on by hand.
         if index == current and stage not in {Stage.DECISION, Stage.CLOSED} and may_move:
             section.tasks.append(Task("Move the review to its next stage", TO_DO, url("stage")))

@@ -23,6 +23,7 @@ def review_types(request):
     request.getfixturevalue("transactional_db")
     migration = import_module("casereview.reviews.migrations.0002_serious_case_review_type")
     migration.add_serious_case_review(django_apps, None)
+    import_module("casereview.reviews.migrations.0003_panel_seats").add_panel_seats(django_apps, None)
 
 
 @pytest.fixture

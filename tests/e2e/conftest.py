@@ -34,6 +34,7 @@ from django.apps import apps as django_apps
 from .harness import assert_accessible, browser_required, find_chromium, visit
 
 DATA_MIGRATION = "casereview.reviews.migrations.0002_serious_case_review_type"
+PANEL_SEATS_MIGRATION = "casereview.reviews.migrations.0003_panel_seats"
 
 # Playwright's sync API runs an event loop in the main thread; without this Django refuses the
 # ORM calls that tests and the live server make from that thread.
@@ -114,6 +115,7 @@ def review_types(request):
         return
     request.getfixturevalue("transactional_db")
     import_module(DATA_MIGRATION).add_serious_case_review(django_apps, None)
+    import_module(PANEL_SEATS_MIGRATION).add_panel_seats(django_apps, None)
 
 
 @pytest.fixture

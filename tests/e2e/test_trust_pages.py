@@ -1,7 +1,8 @@
 """End to end in Chromium: an agency secures and uploads its case records; the board manager reads the audit trail.
 
-Built on the demo board (review SCR-…-001 is decided and at the agency reviews stage, with an IMR author of
-children's services on it). Two-factor sign-in is switched off here: tests/e2e/test_sign_in.py covers it.
+Built on the demo board (review SCR-…-001 is decided and at the agency reviews stage), with the NHS trust added
+to it late: its IMR author has records yet to secure. Two-factor sign-in is switched off here:
+tests/e2e/test_sign_in.py covers it.
 Every page reached is checked with axe-core (WCAG 2.2 A/AA).
 """
 
@@ -9,11 +10,15 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from casereview.accounts.models import Agency, User
 from casereview.audit.models import AuditEvent
 from casereview.core.management.commands.demo import DEMO_PASSWORD
+from casereview.involvement.services import involvement_add, involvement_nominate
+from casereview.panel.models import Position
 from casereview.records.models import CaseRecordFile
 from casereview.reviews.models import Review
 
+TRUST = "Northbridge Hospitals NHS Trust"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -22,7 +27,12 @@ def demo(transactional_db, settings, tmp_path):
     settings.CASEREVIEW_TWO_FACTOR = False
     settings.MEDIA_ROOT = tmp_path
     call_command("demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
-    return Review.objects.get(subject_pseudonym="Child A")
+    review = Review.objects.get(subject_pseudonym="Child A")
+    manager = User.objects.get(email="manager@northbridge.example")
+    author = User.objects.create_user("trust.imr@northbridge.example", DEMO_PASSWORD, full_name="Tara Imrie")
+    involvement = involvement_add(actor=manager, review=review, agency=Agency.objects.get(name=TRUST))
+    involvement_nominate(actor=manager, involvement=involvement, position=Position.IMR_AUTHOR, user=author)
+    return review
 
 
 def sign_in(page, local: str) -> None:
@@ -33,11 +43,11 @@ def sign_in(page, local: str) -> None:
 
 def test_agency_secures_and_uploads_records_and_manager_reads_the_trail(page, visit, assert_accessible, demo, tmp_path):
     visit(page, "/accounts/sign-in/")
-    sign_in(page, "imr.author")
+    sign_in(page, "trust.imr")
     visit(page, f"/reviews/{demo.pk}/")
     page.get_by_role("link", name="Case records").click()
     assert_accessible(page)
-    page.get_by_role("link", name="Northbridge Council Children's Services").click()
+    page.get_by_role("link", name=TRUST).click()
     assert_accessible(page)
 
     page.get_by_role("button", name="Confirm records secured").click()

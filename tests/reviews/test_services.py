@@ -48,6 +48,7 @@ from tests.factories import (
     review_at_decision,
     review_at_stage,
     scr,
+    set_up_review,
     today,
 )
 
@@ -209,33 +210,48 @@ def test_decision_guards_refuse_a_move_against_the_recorded_outcome(board, manag
     assert decided_to_hold(review, None) == []
 
 
-def test_set_up_to_agency_reviews_refused_until_panel_chair_and_lead_reviewer_appointed(board, manager, chair):
+def test_set_up_to_agency_reviews_lists_the_panel_the_agencies_and_the_terms_of_reference(board, manager, chair):
     review = decided_review(board, manager, chair)
 
-    assert missing(actor=manager, review=review, to_stage=Stage.AGENCY_REVIEWS) == [
+    found = missing(actor=manager, review=review, to_stage=Stage.AGENCY_REVIEWS)
+
+    seats = [seat["label"] for seat in review.review_type.panel_seats]
+    assert found == [
+        *(f"Fill the {label} seat on the panel, or record why it is not filled" for label in seats),
         "Appoint a panel chair",
         "Appoint a lead reviewer",
+        "Add the agencies involved with the family and ask them to review their involvement",
+        "Write the terms of reference",
     ]
 
-    grant(UserFactory(), Role.PANEL_MEMBER, board, review=review)
-    grant(UserFactory(), Role.PANEL_CHAIR, board, review=review)
-    assert missing(actor=manager, review=review, to_stage=Stage.AGENCY_REVIEWS) == ["Appoint a lead reviewer"]
 
-    grant(UserFactory(), Role.LEAD_REVIEWER, board, review=review)
+def test_set_up_to_agency_reviews_allowed_once_everything_is_done(board, manager, chair):
+    review = decided_review(board, manager, chair)
+    set_up_review(review, manager, chair)
+
     assert review_change_stage(actor=manager, review=review, to_stage=Stage.AGENCY_REVIEWS).stage == (
         Stage.AGENCY_REVIEWS
     )
 
 
-def test_set_up_guard_counts_only_this_reviews_team(board, manager, chair):
+def test_set_up_guard_counts_appointments_not_bare_memberships(board, manager, chair):
+    """A role given without an appointment carries no declaration and no independence check."""
+    review = decided_review(board, manager, chair)
+    appoint_team(review)
+
+    found = missing(actor=manager, review=review, to_stage=Stage.AGENCY_REVIEWS)
+
+    assert "Appoint a panel chair" in found and "Appoint a lead reviewer" in found
+
+
+def test_set_up_guard_counts_only_this_reviews_set_up(board, manager, chair):
     review = decided_review(board, manager, chair)
     other = decided_review(board, manager, chair, subject_pseudonym="Child B")
-    appoint_team(other)
+    set_up_review(other, manager, chair)
 
-    assert missing(actor=manager, review=review, to_stage=Stage.AGENCY_REVIEWS) == [
-        "Appoint a panel chair",
-        "Appoint a lead reviewer",
-    ]
+    found = missing(actor=manager, review=review, to_stage=Stage.AGENCY_REVIEWS)
+
+    assert "Appoint a panel chair" in found and "Write the terms of reference" in found
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """`casereview demo`: seed the fictional Northbridge board, one user per role and three reviews."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -9,8 +9,19 @@ from django.utils import timezone
 
 from casereview.accounts.models import AgencyKind, Board, Role, User
 from casereview.accounts.services import agency_create, membership_grant
+from casereview.interviews import services as interviews
+from casereview.involvement import services as involvement_services
+from casereview.involvement.models import AgencyInvolvement
+from casereview.panel import selectors as panel_selectors
+from casereview.panel import services as panel
+from casereview.panel.models import PANEL_POSITIONS, Position
+from casereview.planning import services as planning
+from casereview.planning.models import Attendance
+from casereview.planning.selectors import timetable_proposal
+from casereview.records.models import AgencyVault
+from casereview.records.services import records_secure
 from casereview.reviews import services as reviews
-from casereview.reviews.models import DecisionOutcome, ReviewType
+from casereview.reviews.models import DecisionOutcome, Review, ReviewType
 from casereview.reviews.stages import Stage
 
 DEMO_PASSWORD = "northbridge-demo-2026"
@@ -28,7 +39,8 @@ AGENCIES = [
     ("Northbridge Homes", AgencyKind.HOUSING),
 ]
 
-# (email, full name, job title, role, where: "board", "review" or an agency name for the first review)
+# (email, full name, job title, role, where: "board", "review" (appointed to the first review), "worker" (a
+# worker on the first review) or the agency name of an IMR author or senior manager on the first review)
 USERS = [
     ("manager", "Morgan Hale", "Board business manager", Role.BOARD_MANAGER, "board"),
     ("chair", "Priya Ellison", "Independent chair", Role.BOARD_CHAIR, "board"),
@@ -51,7 +63,7 @@ USERS = [
         Role.SENIOR_MANAGER,
         "Northbridge Council Children's Services",
     ),
-    ("worker", "Jordan Blake", "Social worker", Role.WORKER, "review"),
+    ("worker", "Jordan Blake", "Social worker", Role.WORKER, "worker"),
     ("national", "Casey Morrow", "Reviews officer, national panel", Role.NATIONAL_BODY, "board"),
 ]
 
@@ -136,24 +148,15 @@ class Command(BaseCommand):
             rationale="The child died and abuse is suspected; several agencies knew the family.",
             decided_on=today - timedelta(days=55),
         )
-        for local, _name, _title, role, where in USERS:
-            if where == "review":
-                membership_grant(actor=None, user=users[local], role=role, board=board, review=child_a)
-            elif where in agencies:
-                membership_grant(
-                    actor=None,
-                    user=users[local],
-                    role=role,
-                    board=board,
-                    agency=agencies[where],
-                    review=child_a,
-                )
+        child_a = Review.objects.get(pk=child_a.pk)  # the decision moved it on to set-up
+        self.set_up(child_a, users, agencies, decided_on=today - timedelta(days=55))
         reviews.review_change_stage(
             actor=manager,
             review=child_a,
             to_stage=Stage.AGENCY_REVIEWS,
-            reason="Panel and lead reviewer appointed.",
+            reason="Panel appointed and independent, agencies asked, terms of reference agreed.",
         )
+        self.list_workers(child_a, users, agencies)
 
         child_b = reviews.review_refer(
             actor=manager,
@@ -239,3 +242,138 @@ class Command(BaseCommand):
         reviews.place_add(
             actor=manager, review=review, kind="nursery", name="Little Acorns Nursery", pseudonym="Nursery 1"
         )
+
+    # People the first review's set-up appoints who do not sign in to the demo: (key, name, job title, agency).
+    PANEL_MEMBERS = [
+        ("childrens", "Owen Pryce", "Head of quality assurance", "Northbridge Council Children's Services"),
+        ("adults", "Lucy Tran", "Principal social worker, adults", "Northbridge Council Adult Services"),
+        ("icb", "Farah Iqbal", "Designated nurse for safeguarding", "Northbridge Integrated Care Board"),
+        ("trust", "Mark Ellery", "Named doctor for safeguarding", "Northbridge Hospitals NHS Trust"),
+    ]
+    POLICE_STAFF = [
+        ("police.imr", "Kate Rowe", "Detective Inspector, serious case review officer", Position.IMR_AUTHOR),
+        ("police.senior", "Neil Harker", "Superintendent, public protection", Position.SENIOR_MANAGER),
+    ]
+
+    def set_up(self, review, users, agencies, decided_on):
+        """The first review's set-up, done as its people would: the panel appointed against the required seats
+        and declared independent, two agencies asked with their records secured, terms of reference agreed at
+        the first panel meeting."""
+        manager = users["manager"]
+        police = agencies["Northshire Police"]
+        childrens = agencies["Northbridge Council Children's Services"]
+        appoint = lambda user, position, agency=None: panel.appointment_make(  # noqa: E731
+            actor=manager, review=review, user=user, position=position, agency=agency
+        )
+        appoint(users["panel.chair"], Position.PANEL_CHAIR)
+        appoint(users["panel.member"], Position.AGENCY_REPRESENTATIVE, police)
+        appoint(users["legal"], Position.LEGAL_ADVISER)
+        appoint(users["reviewer"], Position.LEAD_REVIEWER)
+        for key, name, title, agency in self.PANEL_MEMBERS:
+            users[key] = User.objects.create_user(email_of(key), DEMO_PASSWORD, full_name=name, job_title=title)
+            appoint(users[key], Position.AGENCY_REPRESENTATIVE, agencies[agency])
+        panel.seat_gap_record(
+            actor=manager,
+            review=review,
+            seat="probation",
+            reason="Probation had no contact with the family; it will be co-opted if the review finds a link.",
+        )
+        for key, name, title, _position in self.POLICE_STAFF:
+            users[key] = User.objects.create_user(email_of(key), DEMO_PASSWORD, full_name=name, job_title=title)
+        staff = {
+            childrens: [(users["imr.author"], Position.IMR_AUTHOR), (users["senior.manager"], Position.SENIOR_MANAGER)],
+            police: [(users[key], position) for key, _name, _title, position in self.POLICE_STAFF],
+        }
+        for agency, nominees in staff.items():
+            involvement = involvement_services.involvement_add(actor=manager, review=review, agency=agency)
+            for user, position in nominees:
+                involvement_services.involvement_nominate(
+                    actor=manager, involvement=involvement, position=position, user=user
+                )
+            today = timezone.localdate()
+            involvement_services.involvement_set_deadlines(
+                actor=manager,
+                involvement=involvement,
+                records_secured_due_on=decided_on + timedelta(days=7),
+                initial_report_due_on=today + timedelta(days=7),
+                chronology_due_on=today + timedelta(days=21),
+                imr_due_on=today + timedelta(days=60),
+            )
+            involvement_services.involvement_ask(
+                actor=manager,
+                involvement=AgencyInvolvement.objects.get(pk=involvement.pk),
+                note="Review your agency's involvement with the family from the mother's pregnancy to the death.",
+            )
+            records_secure(
+                actor=nominees[0][0],
+                vault=AgencyVault(review, agency),
+                secured_on=decided_on + timedelta(days=3),
+                note="Case files copied to the review folder and locked against changes.",
+            )
+        for appointment in panel_selectors.declaring_appointments(review):
+            panel.declaration_make(
+                actor=appointment.user,
+                review=review,
+                not_involved=True,
+                no_management_responsibility=True,
+                independent_of_workers=True,
+                knowledge_and_experience="Senior safeguarding practice and training in child protection.",
+            )
+        meeting = planning.meeting_add(
+            actor=manager,
+            review=review,
+            held_on=decided_on + timedelta(days=14),
+            starts_at=time(10, 0),
+            place="Northbridge Civic Centre, room 4",
+            decisions="Scope: from the mother's pregnancy to the death. Agencies asked: children's services "
+            "and police. The health agencies' involvement to be confirmed at the next meeting.",
+        )
+        planning.meeting_record_attendance(
+            actor=manager,
+            meeting=meeting,
+            attendance={
+                appointment.user: Attendance.PRESENT
+                for appointment in panel_selectors.active_appointments(review)
+                if appointment.position in PANEL_POSITIONS or appointment.position == Position.LEAD_REVIEWER
+            }
+            | {users["trust"]: Attendance.APOLOGIES},
+        )
+        terms = planning.terms_save(
+            actor=manager,
+            review=review,
+            period_from=review.referred_on - timedelta(days=400),
+            period_to=review.incident_date,
+            lines_of_enquiry="How agencies assessed the risk to a baby from injuries of different ages\n"
+            "How the health visiting service, children's social care and the police shared what they knew\n"
+            "How the voice and daily life of the baby were seen\n"
+            "The role of the mother's partner, and whether agencies knew of him",
+            agencies=[childrens, police, agencies["Northbridge Hospitals NHS Trust"]],
+            family_involvement="The lead reviewer will offer to meet the mother, with an advocate, once the "
+            "police agree it will not affect the criminal investigation.",
+            milestones=[(milestone.label, milestone.due_on) for milestone in timetable_proposal(review)],
+        )
+        planning.terms_agree(actor=users["panel.chair"], terms=terms, meeting=meeting)
+
+    def list_workers(self, review, users, agencies):
+        """The police list their workers after the review started; one was line managed by a panel member, so the
+        independence check runs again and raises a conflict for the board chair to weigh."""
+        for values in [
+            dict(
+                full_name="Amy Lowe",
+                kind="practitioner",
+                job_title="Police constable, public protection unit",
+                involved_from=review.referred_on - timedelta(days=160),
+                involved_to=review.incident_date,
+                line_manager_name="Daniel Okafor",
+                line_manager_email=email_of("panel.member"),
+            ),
+            dict(
+                full_name="Ravi Shah",
+                kind="supervisor",
+                job_title="Detective sergeant, child abuse investigation",
+                involved_from=review.incident_date,
+            ),
+        ]:
+            interviews.worker_add(
+                actor=users["police.imr"], review=review, agency=agencies["Northshire Police"], **values
+            )
