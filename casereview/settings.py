@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "casereview.planning",
     "casereview.interviews",
     "casereview.notifications",
+    "casereview.chronology",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -220,6 +222,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Working-day deadlines: days before a deadline when it is shown as "due soon".
 CASEREVIEW_DUE_SOON_WORKING_DAYS = int(os.environ.get("CASEREVIEW_DUE_SOON_WORKING_DAYS", "10"))
+# Background work (long chronology imports): a database-backed queue, run by `casereview db_worker`.
+TASKS = {"default": {"BACKEND": os.environ.get("CASEREVIEW_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
 # Reminders (`casereview remind`, run daily) go this many working days before a deadline, and again when it is missed.
 CASEREVIEW_REMINDER_WORKING_DAYS = int(os.environ.get("CASEREVIEW_REMINDER_WORKING_DAYS", "5"))
 # The address people reach Casereview at, for the links in e-mails.

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("casereview.planning.urls")),
     path("", include("casereview.interviews.urls")),
     path("", include("casereview.notifications.urls")),
+    path("", include("casereview.chronology.urls")),
     path("accounts/", include("casereview.accounts.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -24,6 +24,7 @@ from casereview.reviews.models import Review
 from casereview.reviews.services import review_change_stage, review_decide
 from casereview.reviews.stages import Stage
 from tests.accounts import permission_rows as accounts_rows
+from tests.chronology import permission_rows as chronology_rows
 from tests.factories import UserFactory, today
 from tests.interviews import permission_rows as interviews_rows
 from tests.involvement import permission_rows as involvement_rows
@@ -126,7 +127,15 @@ API = {
 # Each set-up app keeps its own rows beside its tests, in the same form: PAGES, API and POST_PAGES, with
 # bodies(ids) giving a valid body per operation and prepare(operation, side) the state an entry needs
 # (None when the entry is not the module's) and the ids of what it made.
-ROW_MODULES = [accounts_rows, panel_rows, involvement_rows, planning_rows, interviews_rows, notifications_rows]
+ROW_MODULES = [
+    accounts_rows,
+    panel_rows,
+    involvement_rows,
+    planning_rows,
+    interviews_rows,
+    notifications_rows,
+    chronology_rows,
+]
 for _module in ROW_MODULES:
     assert not set(_module.PAGES) & set(PAGES) and not set(_module.API) & set(API), f"{_module.__name__} repeats a row"
     PAGES |= _module.PAGES

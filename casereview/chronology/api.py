@@ -1,0 +1,5 @@
+"""API operations."""
+
+from ninja import Router
+
+router = Router(tags=["Chronologies"])
