@@ -1,7 +1,7 @@
 """The independence check: what the system knows that says a person may not be independent of a review's case.
 
 Each source is a function (what is known of the review, the user, the user's normalised name and email) ->
-findings; `SOURCES` lists them, so a new source (the chronology, issue 6) is added in one place. What is known is
+findings; `SOURCES` lists them, so a new source is added in one place. What is known is
 read once per check (`known_about`), however many people are checked. A finding's key is stable, so a check run
 again recognises what it found before. Descriptions name the source plainly and never a family member's real
 name: the register source gives the person's pseudonym."""
@@ -9,9 +9,10 @@ name: the register source gives the person's pseudonym."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from casereview.chronology.models import ChronologyEntry, ChronologyVersion
 from casereview.interviews.models import MANAGING_KINDS, InvolvedWorker, InvolvedWorkerKind
 from casereview.panel.models import ConflictSource, Declaration
-from casereview.panel.names import normalise_name
+from casereview.panel.names import name_as_words, normalise_name, normalise_text
 from casereview.reviews.models import Person, Review
 
 
@@ -71,6 +72,9 @@ class Known:
     workers: list[ListedWorker]
     people: list[tuple[Person, set[str]]]  # each person on the register with their names, normalised
     declarations: dict[int, Declaration]  # each user's latest declaration on the review
+    # Each chronology entry of each agency's latest version (draft or submitted) that names practitioners:
+    # (key, agency name, date as written, the practitioners normalised and padded for whole-word search).
+    practitioners: list[tuple[str, str, str, str]]
 
 
 def known_about(review: Review) -> Known:
@@ -94,7 +98,25 @@ def known_about(review: Review) -> Known:
             for person in review.people.order_by("pk")
         ],
         declarations=declarations,
+        practitioners=_practitioners_named(review),
     )
+
+
+def _practitioners_named(review: Review) -> list[tuple[str, str, str, str]]:
+    latest = {}
+    for version_id, agency_id in (
+        ChronologyVersion.objects.filter(review=review).order_by("number").values_list("pk", "agency_id")
+    ):
+        latest[agency_id] = version_id  # the highest number wins
+    rows = (
+        ChronologyEntry.objects.filter(version_id__in=latest.values())
+        .exclude(practitioners="")
+        .values_list("key", "version__agency__name", "date_text", "occurred_on", "practitioners")
+    )
+    return [
+        (str(key), agency, date_text or f"{occurred_on:%-d %B %Y}", normalise_text(practitioners))
+        for key, agency, date_text, occurred_on, practitioners in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -182,12 +204,30 @@ def from_managed_case(known: Known, user, who: Checked) -> list[Finding]:
     ]
 
 
+def from_chronology(known: Known, user, who: Checked) -> list[Finding]:
+    """An agency's chronology names the person among the practitioners of an event (their full name, as whole
+    words, in the entry's practitioners)."""
+    needle = name_as_words(user.full_name)
+    if not needle:
+        return []
+    return [
+        Finding(
+            ConflictSource.CHRONOLOGY,
+            f"chronology:{key}",
+            f"Named in {agency}'s chronology as a practitioner in the event of {date_text}",
+        )
+        for key, agency, date_text, practitioners in known.practitioners
+        if needle in practitioners
+    ]
+
+
 SOURCES: list[Source] = [
     from_declaration,
     from_people_register,
     from_interview_list,
     from_line_management,
     from_managed_case,
+    from_chronology,
 ]
 
 

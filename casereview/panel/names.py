@@ -34,6 +34,22 @@ def normalise_name(name: str) -> str:
     return " ".join(words)
 
 
+NOT_A_LETTER = re.compile(r"[\W_]+")
+
+
+def normalise_text(text: str) -> str:
+    """Free text as names are compared in it: folded like a name, every mark between words a single space, and a
+    space at each end so that a name is found as whole words with `f" {name} " in text`."""
+    return " " + " ".join(word for word in NOT_A_LETTER.split(APOSTROPHES.sub("", _fold(text or ""))) if word) + " "
+
+
+def name_as_words(name: str) -> str:
+    """A name ready to be found in `normalise_text` output: titles dropped, normalised the same way, padded;
+    empty for a name with no letters."""
+    words = normalise_text(normalise_name(name))
+    return words if words.strip() else ""
+
+
 def same_name(one: str, other: str) -> bool:
     first = normalise_name(one)
     return bool(first) and first == normalise_name(other)

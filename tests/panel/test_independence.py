@@ -1,11 +1,15 @@
 """Each source of the independence check, through `appointment_make` as the board manager uses it."""
 
-import pytest
+from datetime import date
 
+import pytest
+from django.utils import timezone
+
+from casereview.chronology.models import ChronologyEntry, ChronologyVersion
 from casereview.core.errors import Conflict
 from casereview.panel.independence import SOURCES, independence_findings
 from casereview.panel.models import Appointment, ConflictSource, IndependenceConflict, Position
-from casereview.panel.services import IndependenceRefused, declaration_make
+from casereview.panel.services import IndependenceRefused, declaration_make, independence_recheck
 from casereview.reviews.services import person_add
 from tests.panel.conftest import appoint, listed_worker, person
 
@@ -127,9 +131,75 @@ def test_senior_manager_does_not_declare_and_is_not_checked(held):
     assert appointment.pk and not IndependenceConflict.objects.exists()
 
 
-def test_every_source_is_a_function_of_review_and_user():
-    assert len(SOURCES) == 5
-    assert all(callable(source) for source in SOURCES)
+def test_every_source_of_the_issue_is_checked():
+    assert {source.__name__ for source in SOURCES} == {
+        "from_declaration",
+        "from_people_register",
+        "from_interview_list",
+        "from_line_management",
+        "from_managed_case",
+        "from_chronology",
+    }
+
+
+def chronology_entry(held, practitioners: str, agency_key: str = "police", number: int = 1) -> ChronologyEntry:
+    """An entry in the agency's chronology (made directly: the chronology pages are another app's)."""
+    version, _ = ChronologyVersion.objects.get_or_create(
+        review=held.review, agency=held.agencies[agency_key], number=number, defaults={"created_by": held.manager}
+    )
+    return ChronologyEntry.objects.create(
+        version=version,
+        occurred_on=date(2025, 3, 4),
+        date_text="?4 March 2025",
+        practitioners=practitioners,
+        what_happened="Home visit; the baby was asleep and not seen.",
+    )
+
+
+def test_chronology_naming_the_person_among_practitioners_refuses(held):
+    entry = chronology_entry(held, "Health visitor (Jane  O'Neill), student nurse")
+    refusal = refused(held, person("Mrs Jane ONeill"))
+    conflict = IndependenceConflict.objects.get()
+    assert conflict.source == ConflictSource.CHRONOLOGY
+    assert conflict.key == f"chronology:{entry.key}"
+    assert (
+        conflict.description
+        == "Named in Northbridge Police's chronology as a practitioner in the event of ?4 March 2025"
+    )
+    assert "chronology" in refusal.message.lower()
+
+
+def test_chronology_matches_whole_names_only(held):
+    chronology_entry(held, "Health visitor Jane O'Neillson")
+    assert appoint(held, person("Jane O'Neill")).pk
+    assert not IndependenceConflict.objects.exists()
+
+
+def test_chronology_reads_only_each_agencys_latest_version(held):
+    """A name taken out of a later version no longer counts; the event keeps its key across versions."""
+    first = chronology_entry(held, "Social worker Sam Taylor")
+    ChronologyVersion.objects.filter(pk=first.version_id).update(submitted_at=timezone.now(), submitted_by=held.manager)
+    version_two = ChronologyVersion.objects.create(
+        review=held.review, agency=held.agencies["police"], number=2, created_by=held.manager
+    )
+    ChronologyEntry.objects.create(
+        version=version_two,
+        key=first.key,
+        occurred_on=first.occurred_on,
+        practitioners="Social worker",
+        what_happened=first.what_happened,
+    )
+    assert appoint(held, person("Sam Taylor")).pk
+
+
+def test_a_chronology_entry_added_later_raises_a_conflict_on_recheck(held):
+    appointment = appoint(held, person("Kim Lee"))
+    chronology_entry(held, "Duty manager Kim Lee")
+
+    new = independence_recheck(review=held.review)
+
+    assert [conflict.user_id for conflict in new] == [appointment.user_id]
+    assert new[0].source == ConflictSource.CHRONOLOGY
 
 
 def test_a_finding_is_recorded_once_however_often_the_check_runs(held):

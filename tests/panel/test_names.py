@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from casereview.panel.names import TITLES, normalise_name, same_name
+from casereview.panel.names import TITLES, name_as_words, normalise_name, normalise_text, same_name
 
 word = st.text(alphabet=st.characters(categories=["Lu", "Ll"]), min_size=1, max_size=12)
 names = st.lists(word, min_size=1, max_size=4).map(" ".join)
@@ -55,3 +55,17 @@ def test_result_is_single_spaced_lower_case_without_hyphens(text):
     result = normalise_name(text)
     assert result == result.strip() and "  " not in result and "-" not in result
     assert result == result.casefold() or not result
+
+
+marks = st.sampled_from([" ", ", ", " (", ") ", "; ", " / ", ": ", "\n", " - "])
+
+
+@given(names, st.lists(word, max_size=3), st.lists(word, max_size=3), marks, marks)
+def test_a_name_is_found_as_whole_words_in_free_text_whatever_marks_surround_it(name, before, after, left, right):
+    text = " ".join(before) + left + name + right + " ".join(after)
+    assert name_as_words(name) in normalise_text(text)
+
+
+@pytest.mark.parametrize("text", ["Jane O'Neillson, HV", "JaneO'Neill"])
+def test_a_longer_word_is_not_a_name_found_in_free_text(text):
+    assert name_as_words("Jane O'Neill") not in normalise_text(text)
