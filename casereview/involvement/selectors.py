@@ -43,7 +43,7 @@ def involvement_for_user_or_404(user, review: Review, agency_pk) -> AgencyInvolv
         involvement = AgencyInvolvement.objects.select_related("agency", "added_by", "asked_by", "withdrawn_by").get(
             review=review, agency_id=agency_pk, agency__board_id=review.board_id
         )
-    except (AgencyInvolvement.DoesNotExist, ValueError, TypeError):
+    except (AgencyInvolvement.DoesNotExist, ValueError, TypeError, OverflowError):  # SQLite: an id beyond 64 bits
         raise Http404("No such agency") from None
     involvement.review = review  # the review as the user loaded it, with its decision
     _require(user, "involvement.view_agency", involvement)

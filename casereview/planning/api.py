@@ -4,7 +4,7 @@ agreement, the proposed timetable) and on the panel's meetings (details, attenda
 from datetime import date, datetime, time
 
 from django.http import Http404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from casereview.core.errors import Invalid, NotAllowed
 from casereview.core.schemas import ERRORS, StrictIn
@@ -100,9 +100,15 @@ class TermsVersionOut(TermsOut):
 
 class MeetingIn(StrictIn):
     held_on: date
-    starts_at: time
+    starts_at: str = Field(
+        pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="The local start time, 24-hour: HH:MM, for example 14:30"
+    )
     place: str
     decisions: str = ""
+
+    def values(self) -> dict:
+        """The service's values, the start time as a time of day."""
+        return self.dict() | {"starts_at": time.fromisoformat(self.starts_at)}
 
 
 class AttendanceItemIn(StrictIn):
@@ -145,7 +151,7 @@ class ActionOut(Schema):
 class MeetingOut(Schema):
     id: int
     held_on: date
-    starts_at: time
+    starts_at: str = Field(description="The local start time, 24-hour: HH:MM")
     place: str
     decisions: str
     attendance: list[AttendanceOut]
@@ -208,7 +214,7 @@ def meeting_out(meeting: Meeting) -> dict:
     return {
         "id": meeting.pk,
         "held_on": meeting.held_on,
-        "starts_at": meeting.starts_at,
+        "starts_at": f"{meeting.starts_at:%H:%M}",
         "place": meeting.place,
         "decisions": meeting.decisions,
         "attendance": [
@@ -314,7 +320,7 @@ def list_meetings(request, review_id: int):
 @router.post("/{review_id}/meetings", response={201: MeetingOut, **ERRORS})
 def add_meeting(request, review_id: int, payload: MeetingIn):
     review = review_for_user_or_404(request.user, review_id)
-    meeting = services.meeting_add(actor=request.user, review=review, **payload.dict())
+    meeting = services.meeting_add(actor=request.user, review=review, **payload.values())
     return Status(201, meeting_out(meeting_for_user_or_404(request.user, review, meeting.pk)))
 
 
@@ -328,7 +334,7 @@ def get_meeting(request, review_id: int, meeting_id: int):
 def change_meeting(request, review_id: int, meeting_id: int, payload: MeetingIn):
     review = review_for_user_or_404(request.user, review_id)
     meeting = meeting_for_user_or_404(request.user, review, meeting_id)
-    services.meeting_change(actor=request.user, meeting=meeting, **payload.dict())
+    services.meeting_change(actor=request.user, meeting=meeting, **payload.values())
     return meeting_out(meeting_for_user_or_404(request.user, review, meeting_id))
 
 

@@ -274,7 +274,7 @@ def _clean_meeting(review: Review, values: dict, meeting: Meeting | None = None)
         errors["held_on"] = "Enter the date of the meeting"
     elif decided and held_on < decided:
         errors["held_on"] = f"The date of the meeting must be on or after the decision, {long_date(decided)}"
-    if not isinstance(starts_at, time):
+    if not isinstance(starts_at, time) or starts_at.tzinfo is not None:
         errors["starts_at"] = "Enter the start time, for example 10am or 2:30pm"
     if not place and "place" not in errors:
         errors["place"] = "Enter where the meeting is held, or how, for example by video call"

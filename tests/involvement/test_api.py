@@ -97,6 +97,12 @@ def test_unknown_fields_and_positions_are_refused(held):
     assert api_call(client, "POST", f"{base(held)}/{held.police.pk}/ask", {"notes": "typo"}).status_code == 422
 
 
+def test_an_agency_id_beyond_64_bits_is_not_found(held):
+    """Found by schemathesis: SQLite cannot hold such a number, and the lookup must answer like any unknown id."""
+    response = api_call(bearer(held.manager), "POST", f"{base(held)}/{2**66}/ask", {"note": ""})
+    assert response.status_code == 404
+
+
 def test_another_boards_agency_cannot_be_added(held):
     response = api_call(bearer(held.manager), "POST", base(held), {"agency_id": AgencyFactory().pk})
     assert response.status_code == 400
