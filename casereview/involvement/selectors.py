@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from casereview.accounts.models import Agency, Board, Membership, Role, User
 from casereview.accounts.selectors import grants_of
+from casereview.chronology.models import ChronologyVersion
 from casereview.interviews.models import InvolvedWorker
 from casereview.involvement.models import DEADLINE_FIELDS, DEADLINE_LABELS, AgencyInvolvement
 from casereview.panel.models import Appointment, Position
@@ -131,12 +132,20 @@ def _nominees(review: Review, agency_ids) -> dict[int, dict[str, User | None]]:
 def deadline_met(involvement: AgencyInvolvement, field: str) -> date | None:
     """The day the agency met one of its deadlines, None while it has not.
 
-    Records secured is met by the agency's confirmation in the vault. A chronology, an initial report and an
-    IMR cannot be submitted yet: issues 6 (chronologies) and 7 (documents) add their submission, and with it
+    Records secured is met by the agency's confirmation in the vault, the chronology by its first submission.
+    An initial report and an IMR cannot be submitted yet: issue 7 (documents) adds their submission, and with it
     the answer here. Until then those deadlines are never met, and reminders and missed notices say so."""
+    where = {"review_id": involvement.review_id, "agency_id": involvement.agency_id}
     if field == "records_secured_due_on":
-        secured = RecordsSecured.objects.filter(review_id=involvement.review_id, agency_id=involvement.agency_id)
-        return secured.values_list("secured_on", flat=True).first()
+        return RecordsSecured.objects.filter(**where).values_list("secured_on", flat=True).first()
+    if field == "chronology_due_on":
+        first = (
+            ChronologyVersion.objects.filter(submitted_at__isnull=False, **where)
+            .order_by("number")
+            .values_list("submitted_at", flat=True)
+            .first()
+        )
+        return timezone.localtime(first).date() if first else None
     if field in DEADLINE_FIELDS:
         return None
     raise ValueError(f"{field} is not a deadline of an agency")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from casereview.accounts.models import User
 from casereview.accounts.services import user_find_or_invite
 from casereview.audit.services import audit_record
+from casereview.chronology.models import ChronologyEntry
 from casereview.core.calendar import Unit, add_working_days, deadline
 from casereview.core.errors import Conflict, Invalid, NotAllowed
 from casereview.core.text import text_errors
@@ -422,7 +423,12 @@ def submitted_material(involvement: AgencyInvolvement) -> list[str]:
     workers = InvolvedWorker.objects.filter(**where).count()
     if workers:
         material.append(f"{workers} worker{'s' if workers != 1 else ''} listed")
-    # Chronology entries, initial reports and IMRs join this list when issues 6 and 7 add them.
+    entries = ChronologyEntry.objects.filter(
+        version__review_id=involvement.review_id, version__agency_id=involvement.agency_id
+    )
+    if entries.exists():
+        material.append("its chronology")
+    # Initial reports and IMRs join this list when issue 7 adds them.
     return material
 
 

@@ -364,6 +364,12 @@ def person_change(*, actor, person: Person, **values) -> Person:
 def person_remove(*, actor, person: Person) -> None:
     review = person.review
     _require(actor, "reviews.change_people", review, "change this review's people register")
+    entries = person.chronology_entries.count()
+    if entries:  # a submitted chronology is never changed, and removing the person would change its entries
+        raise Conflict(
+            f"{person.pseudonym} is named in {entries} chronology {'entry' if entries == 1 else 'entries'}: "
+            "they stay on the register. Change their details instead."
+        )
     audit_record(actor=actor, action="person.removed", obj=person, review=review, data={"pseudonym": person.pseudonym})
     person.delete()
     independence_recheck(review=review)  # a finding from this entry is cleared

@@ -254,11 +254,17 @@ def _register_form(request, review, *, form_class, obj, add, change, what: str):
 
 def _register_remove(request, review, obj, remove, what: str):
     """Ask, then remove one entry of the people register."""
+    refused = None
     if request.method == "POST":
-        remove(actor=request.user, **{what: obj})
-        messages.success(request, f"{obj.pseudonym} removed from the register")
-        return redirect("reviews:people", review.pk)
-    return render(request, "reviews/remove_confirm.html", {"review": review, "object": obj, "what": what})
+        try:
+            remove(actor=request.user, **{what: obj})
+        except DomainError as error:
+            refused = error.message
+        else:
+            messages.success(request, f"{obj.pseudonym} removed from the register")
+            return redirect("reviews:people", review.pk)
+    context = {"review": review, "object": obj, "what": what, "refused": refused}
+    return render(request, "reviews/remove_confirm.html", context, status=409 if refused else 200)
 
 
 @login_required

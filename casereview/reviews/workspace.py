@@ -106,6 +106,8 @@ AREAS = [
     ("Panel meetings", "planning.view_meetings", "planning:meetings"),
     ("People register", "reviews.view_people", "reviews:people"),
     ("Workers involved", "interviews.view_workers", "interviews:workers"),
+    ("Agency chronologies", "chronology.view_chronologies", "chronology:agencies"),
+    ("Integrated chronology and timeline", "chronology.view_integrated", "chronology:integrated"),
     ("Case records", "records.view_vault", "records:vault"),
     ("Audit trail", "audit.view_trail", "audit:trail"),
 ]

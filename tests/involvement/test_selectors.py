@@ -4,8 +4,10 @@ from datetime import timedelta
 
 import pytest
 from django.http import Http404
+from django.utils import timezone
 
 from casereview.accounts.models import Role
+from casereview.chronology.models import ChronologyVersion
 from casereview.interviews.models import InvolvedWorker
 from casereview.involvement.selectors import (
     NO_DEADLINE,
@@ -148,3 +150,14 @@ def test_a_nomination_ended_leaves_the_position_empty(held):
     )
     row = agency_statuses([held.involvement()])[0]
     assert (row.imr_author, row.senior_manager) == (None, senior)
+
+
+def test_the_chronology_deadline_is_met_by_the_first_submission(held):
+    involvement = held.add()
+    assert deadline_met(involvement, "chronology_due_on") is None
+    version = ChronologyVersion.objects.create(
+        review=held.review, agency=involvement.agency, number=1, created_by=held.manager
+    )
+    assert deadline_met(involvement, "chronology_due_on") is None  # a draft does not count
+    ChronologyVersion.objects.filter(pk=version.pk).update(submitted_at=timezone.now(), submitted_by=held.manager)
+    assert deadline_met(involvement, "chronology_due_on") == timezone.localdate()

@@ -48,7 +48,7 @@ def test_status_table_shows_each_agency_with_tags(held):
     assert f"by {held.manager.full_name}" in police.text
     assert "Not yet asked" in health.text and "No deadline" in health.text
     assert "not nominated" in health.text
-    assert "recorded as submitted when those parts of Casereview arrive" in doc.find("main").text
+    assert "A chronology is met when it is first submitted" in doc.find("main").text
     assert reverse("involvement:agency", args=[held.review.pk, held.police.pk]) in response.content.decode()
 
 

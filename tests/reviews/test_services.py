@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from casereview.accounts.models import Role
 from casereview.audit.models import AuditEvent
+from casereview.chronology.models import ChronologyEntry, ChronologyVersion
 from casereview.core.errors import Conflict, Invalid, NotAllowed, StageRefused
 from casereview.reviews.deadlines import review_deadlines
 from casereview.reviews.models import (
@@ -1063,6 +1064,22 @@ def test_person_remove_deletes_and_audits_the_pseudonym(review, manager):
     assert not review.people.exists()
     event = AuditEvent.objects.latest("id")
     assert (event.action, event.data, event.object_id) == ("person.removed", {"pseudonym": "Mother"}, str(pk))
+
+
+def test_person_named_in_a_chronology_entry_cannot_be_removed(review, manager):
+    """Removing them would silently change the entries of a chronology, which a submitted version must never do."""
+    person = add_person(review, manager)
+    version = ChronologyVersion.objects.create(
+        review=review, agency=AgencyFactory(board=review.board), number=1, created_by=manager
+    )
+    entry = ChronologyEntry.objects.create(version=version, occurred_on=days_ago(300), what_happened="Home visit")
+    entry.people.add(person)
+
+    with pytest.raises(Conflict) as refused:
+        person_remove(actor=manager, person=person)
+
+    assert refused.value.message.startswith("Mother is named in 1 chronology entry")
+    assert review.people.filter(pk=person.pk).exists()
 
 
 def test_lead_reviewer_can_change_the_people_register_of_their_review(board, manager, chair):

@@ -7,9 +7,20 @@ from django.urls import reverse
 
 from casereview.accounts.models import Role
 from casereview.audit.models import AuditEvent
+from casereview.chronology.models import ChronologyEntry, ChronologyVersion
 from casereview.reviews.models import DeadlineOverride, Decision, Person, Place, Review, StageChange
+from casereview.reviews.services import person_add
 from casereview.reviews.stages import Stage
-from tests.factories import add_subject, days_ago, decided_review, grant, referred_review, review_at_decision, today
+from tests.factories import (
+    AgencyFactory,
+    add_subject,
+    days_ago,
+    decided_review,
+    grant,
+    referred_review,
+    review_at_decision,
+    today,
+)
 from tests.web import blank_submission, date_parts, error_summary, field_error, page, signed_in
 
 
@@ -329,6 +340,20 @@ def test_person_is_added_changed_and_removed(as_manager, review):
     assert as_manager.post(remove)["Location"] == people
     assert not Person.objects.exists()
     assert AuditEvent.objects.filter(action="person.removed").count() == 1
+
+
+def test_removing_a_person_named_in_a_chronology_is_refused_with_the_reason(as_manager, review, manager):
+    person = person_add(actor=manager, review=review, full_name="Kay Ridley", relationship="mother", pseudonym="Mother")
+    version = ChronologyVersion.objects.create(
+        review=review, agency=AgencyFactory(board=review.board), number=1, created_by=manager
+    )
+    ChronologyEntry.objects.create(version=version, occurred_on=days_ago(300), what_happened="Visit").people.add(person)
+
+    response = as_manager.post(reverse("reviews:person-remove", args=[review.pk, person.pk]))
+
+    assert response.status_code == 409
+    assert "Mother is named in 1 chronology entry" in page(response).find(cls="govuk-error-summary").text
+    assert Person.objects.filter(pk=person.pk).exists()
 
 
 def test_person_missing_required_fields_shows_the_error_summary(as_manager, review):
