@@ -47,9 +47,13 @@ var:
 # The demo signs in with a password alone; `make run TWO_FACTOR=on` asks for an authenticator app as production does.
 TWO_FACTOR ?= off
 
+# The task worker (large chronology imports) runs beside the server; Ctrl-C or the server stopping stops it too.
 run: $(STAMP) | var
 	$(BIN)/casereview migrate --noinput
 	CASEREVIEW_TWO_FACTOR=$(TWO_FACTOR) $(BIN)/casereview demo --if-empty
+	@$(BIN)/casereview db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	CASEREVIEW_TWO_FACTOR=$(TWO_FACTOR) $(BIN)/casereview runserver 127.0.0.1:8000
 
 test: $(STAMP)

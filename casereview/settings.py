@@ -225,6 +225,13 @@ CASEREVIEW_DUE_SOON_WORKING_DAYS = int(os.environ.get("CASEREVIEW_DUE_SOON_WORKI
 # Background work (long chronology imports): a database-backed queue, run by `casereview db_worker`.
 TASKS = {"default": {"BACKEND": os.environ.get("CASEREVIEW_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
+# Chronologies: imports (rows, bytes, and the rows above which a file is checked and imported in the background)
+# and the days without any agency's contact that the integrated chronology marks as a gap.
+CASEREVIEW_CHRONOLOGY_MAX_ROWS = int(os.environ.get("CASEREVIEW_CHRONOLOGY_MAX_ROWS", "200000"))
+CASEREVIEW_CHRONOLOGY_MAX_BYTES = int(os.environ.get("CASEREVIEW_CHRONOLOGY_MAX_BYTES", str(50 * 1024 * 1024)))
+CASEREVIEW_CHRONOLOGY_BACKGROUND_ROWS = int(os.environ.get("CASEREVIEW_CHRONOLOGY_BACKGROUND_ROWS", "2000"))
+CASEREVIEW_CHRONOLOGY_GAP_DAYS = int(os.environ.get("CASEREVIEW_CHRONOLOGY_GAP_DAYS", "28"))
+
 # Reminders (`casereview remind`, run daily) go this many working days before a deadline, and again when it is missed.
 CASEREVIEW_REMINDER_WORKING_DAYS = int(os.environ.get("CASEREVIEW_REMINDER_WORKING_DAYS", "5"))
 # The address people reach Casereview at, for the links in e-mails.

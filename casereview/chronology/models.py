@@ -171,3 +171,67 @@ THEMES = [
     "Recording and chronologies",
     "Pre-birth assessment",
 ]
+
+
+class ImportStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting"
+    CHECKING = "checking", "Checking the rows"
+    IMPORTING = "importing", "Importing"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Not imported"
+
+
+class ImportFileKind(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "Excel spreadsheet"
+
+
+class ChronologyImport(models.Model):
+    """A spreadsheet uploaded to fill an agency's draft chronology: the file (kept privately by its SHA-256), which
+    column holds which part of an entry, and how far checking and importing went. Every row goes in, or none."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="chronology_imports")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(max_length=200)
+    file_kind = models.CharField(max_length=10, choices=ImportFileKind.choices)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    headers = models.JSONField(default=list, help_text="The file's column headings, in order")
+    header_row = models.PositiveIntegerField(default=1)
+    first_row = models.JSONField(default=list, help_text="The first row of events as text, shown beside the headings")
+    # {entry part: column number, 1 for the first column}; the user confirms it before the rows are checked.
+    mapping = models.JSONField(default=dict)
+    status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.WAITING)
+    rows_total = models.PositiveIntegerField(null=True, blank=True, help_text="None until the rows are counted")
+    rows_done = models.PositiveIntegerField(default=0)
+    # [[row number as the spreadsheet shows it, column heading or "", problem], …]
+    row_errors = models.JSONField(default=list)
+    problem = models.TextField(blank=True, help_text="Why the file as a whole could not be imported")
+    preview = models.JSONField(default=list, help_text="The first rows as they will be imported")
+    checked_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    version = models.ForeignKey(
+        ChronologyVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="imports"
+    )
+    entries_added = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["review", "agency__name", "created_at", "id"]
+
+    def __str__(self):
+        return f"{self.review.reference}: {self.agency} import of {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_ready(self) -> bool:
+        """Checked with the confirmed columns, no row has a problem: it can be imported."""
+        return self.status == ImportStatus.WAITING and self.checked_at is not None and not self.row_errors
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING)
