@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from casereview.accounts.models import AgencyKind, Board, Role, User
 from casereview.accounts.services import agency_create, membership_grant
+from casereview.chronology import services as chronology
 from casereview.interviews import services as interviews
 from casereview.involvement import services as involvement_services
 from casereview.involvement.models import AgencyInvolvement
@@ -157,6 +158,7 @@ class Command(BaseCommand):
             reason="Panel appointed and independent, agencies asked, terms of reference agreed.",
         )
         self.list_workers(child_a, users, agencies)
+        self.add_chronologies(child_a, users, agencies)
 
         child_b = reviews.review_refer(
             actor=manager,
@@ -377,3 +379,70 @@ class Command(BaseCommand):
             interviews.worker_add(
                 actor=users["police.imr"], review=review, agency=agencies["Northshire Police"], **values
             )
+
+    def add_chronologies(self, review, users, agencies):
+        """Children's services and the police each submit a short chronology; the integrated view then marks the
+        health visit both recorded, a gap with no contact, and entries with no source."""
+        born = review.referred_on - timedelta(days=125)
+
+        def day(offset: int) -> str:
+            return f"{born + timedelta(days=offset):%d/%m/%Y}"
+
+        entries = {
+            ("Northbridge Council Children's Services", "imr.author"): [
+                dict(
+                    date=day(-60),
+                    what_happened="Referral from the midwife: the mother's previous partner was violent.",
+                    action="Assessment opened.",
+                    source_reference="Case file, contact record",
+                    people=["Mother"],
+                    significance="significant",
+                ),
+                dict(
+                    date=day(-30),
+                    what_happened="Assessment closed: the mother said the relationship had ended.",
+                    outcome="No further action.",
+                    source_reference="Assessment, section 4",
+                    people=["Mother"],
+                    significance="key",
+                    analysis="The partner's history was not checked with the police.",
+                ),
+                dict(
+                    date=day(70),
+                    what_happened="Police notification: officers called to a domestic incident at the family home, "
+                    "the baby present.",
+                    action="Strategy discussion not held.",
+                    people=["Mother", "Mother's partner", "Child A"],
+                    significance="key",
+                ),
+                dict(
+                    date=f"?{born + timedelta(days=95):%-d %B %Y}",
+                    what_happened="Health visitor's concern about bruising passed on by telephone.",
+                    people=["Child A"],
+                    significance="significant",
+                ),
+            ],
+            ("Northshire Police", "police.imr"): [
+                dict(
+                    date=day(-45),
+                    what_happened="Disclosure request under Clare's Law not completed.",
+                    source_reference="Police record 12/3456",
+                    people=["Mother"],
+                ),
+                dict(
+                    date=f"{born + timedelta(days=70):%d/%m/%Y} 23:40",
+                    what_happened="Officers called to a domestic incident at the family home; the baby was present.",
+                    action="Notification sent to children's services.",
+                    outcome="The partner was arrested and released without charge.",
+                    source_reference="Police record 12/7788",
+                    practitioners="PC Amy Lowe",
+                    people=["Mother", "Mother's partner", "Child A"],
+                    significance="key",
+                ),
+            ],
+        }
+        for (agency_name, author), rows in entries.items():
+            actor = users[author]
+            version = chronology.chronology_draft(actor=actor, review=review, agency=agencies[agency_name])
+            chronology.entries_add_bulk(actor=actor, version=version, rows=rows)
+            chronology.chronology_submit(actor=actor, version=version)
