@@ -16,6 +16,8 @@ FOLD_TOO = str.maketrans({"\u0131": "i"})
 
 def _fold(text: str) -> str:
     """Case folded, compatibility forms and accents removed; repeated, because a fold can expose another."""
+    if text.isascii():  # most text: nothing to decompose, and casefold is lower for ASCII
+        return text.lower()
     for _ in range(3):
         folded = unicodedata.normalize("NFKD", text.casefold().translate(FOLD_TOO))
         folded = "".join(char for char in folded if not unicodedata.combining(char))
