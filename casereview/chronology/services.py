@@ -110,6 +110,7 @@ SIGNIFICANCE_WORDS = {value: value for value in Significance.values} | {
     str(label).casefold(): value for value, label in Significance.choices
 }
 SOURCE_KIND_WORDS = {value: value for value in SourceKind.values}
+PRECISIONS = frozenset(DatePrecision.values)  # read once: Django builds `.values` again on every access
 
 MESSAGES = {
     "what_happened": "Enter what happened",
@@ -221,7 +222,7 @@ def _check_parsed_date(values: dict, context: EntryContext, errors: dict) -> dic
     if not isinstance(occurred_on, date):
         errors["date"] = "Enter the date, like 31/03/2021 or March 2021"
         return {}
-    if precision not in DatePrecision.values:
+    if precision not in PRECISIONS:
         errors["date"] = MESSAGES["precision"]
         return {}
     if occurred_at is not None and not isinstance(occurred_at, time):
