@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from casereview.accounts.models import Agency
+from casereview.chronology.dates import format_uk_date
 from casereview.records.models import CaseRecordFile
 from casereview.reviews.models import Person, Review
 
@@ -97,6 +98,11 @@ class ChronologyEntry(models.Model):
 
     def __str__(self):
         return f"{self.date_text or self.occurred_on}: {self.what_happened[:60]}"
+
+    @property
+    def date_label(self) -> str:
+        """The date the GOV.UK way, with its precision: "31 March 2021, 2:30pm", "March 2021", "?22 May 2016"."""
+        return format_uk_date(self.occurred_on, self.precision, self.occurred_at)
 
     @property
     def has_source(self) -> bool:

@@ -102,7 +102,7 @@ def test_imr_author_starts_the_chronology_and_adds_an_entry_without_javascript(w
     doc = page(client.get(url(world, "agency")))
     cells = [cell.text for cell in doc.find_all("td")]
     assert cells[:7] == [
-        "31/03/2021 14:30",
+        "31 March 2021, 2:30pm",
         "Police attended the family home. Practitioners: PC 1234",
         "Officers spoke to Mother.",
         "Referral to children's social care.",
