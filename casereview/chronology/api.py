@@ -51,13 +51,18 @@ class PersonRef(Schema):
     pseudonym: str
 
 
+def _time_of_day(value: time | None) -> str | None:
+    """A local time of day as HH:MM: JSON Schema's "time" format needs a time zone, which an entry's time has not."""
+    return f"{value:%H:%M}" if value is not None else None
+
+
 class EntryOut(Schema):
     id: int
     key: UUID
     version_id: int
     date_text: str
     occurred_on: date
-    occurred_at: time | None
+    occurred_at: str | None = Field(description="The local time of day, HH:MM, when the entry has one")
     precision: str
     sequence: int
     what_happened: str
@@ -132,7 +137,7 @@ def entry_out(entry: ChronologyEntry) -> dict:
         "version_id": entry.version_id,
         "date_text": entry.date_text,
         "occurred_on": entry.occurred_on,
-        "occurred_at": entry.occurred_at,
+        "occurred_at": _time_of_day(entry.occurred_at),
         "precision": entry.precision,
         "sequence": entry.sequence,
         "what_happened": entry.what_happened,
@@ -306,7 +311,7 @@ class IntegratedEntryOut(Schema):
     agency: str
     version: int
     occurred_on: date
-    occurred_at: time | None
+    occurred_at: str | None = Field(description="The local time of day, HH:MM, when the entry has one")
     precision: str
     date: str
     date_text: str
@@ -395,7 +400,7 @@ def _integrated_entry_out(row) -> dict:
         "agency": row.agency,
         "version": row.version_number,
         "occurred_on": row.occurred_on,
-        "occurred_at": row.occurred_at,
+        "occurred_at": _time_of_day(row.occurred_at),
         "precision": row.precision,
         "date": row.date_label,
         "date_text": row.date_text,

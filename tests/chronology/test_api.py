@@ -52,7 +52,7 @@ def test_imr_author_compiles_and_submits_through_the_api(world):
     assert (entry["date_text"], entry["occurred_on"], entry["occurred_at"], entry["precision"]) == (
         "31/03/2021 14:30",
         "2021-03-31",
-        "14:30:00",
+        "14:30",
         "datetime",
     )
     assert entry["people"] == [{"id": world.child.pk, "pseudonym": "Child A"}]
