@@ -2,6 +2,7 @@
 is imported; non-zero with each bad row's number and reason on stderr, and nothing imported, otherwise."""
 
 import io
+from unittest import mock
 
 import pytest
 from django.core.management import call_command, execute_from_command_line
@@ -40,7 +41,10 @@ def run(world, path, *extra, agency=None):
     saved = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = out, err
     try:
-        execute_from_command_line(argv)
+        # Django closes every connection when a command run from the shell ends: on PostgreSQL that would close
+        # the test's own connection, inside its transaction.
+        with mock.patch("django.core.management.base.connections.close_all"):
+            execute_from_command_line(argv)
         code = 0
     except SystemExit as exit_:
         code = exit_.code
