@@ -63,6 +63,8 @@ def set_up_tasks(review: Review, user, reachable: bool) -> list[Task]:
     """The leaflet's set-up: panel and independence, agencies asked, records secured, terms of reference."""
     link = lambda perm, name: reverse(name, args=[review.pk]) if user.has_perm(perm, review) else None  # noqa: E731
     panel_status, panel_hint = _progress(panel_missing(review), active_appointments(review).exists(), reachable)
+    if not user.has_perm("panel.view_panel", review):
+        panel_hint = ""  # what is missing names people and their conflicts: only for those who see the panel
     involvements = list(active_involvements(review))
     asked = [i for i in involvements if i.asked_on]
     asked_status = DONE if involvements and len(asked) == len(involvements) else None

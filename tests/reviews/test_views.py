@@ -13,6 +13,7 @@ from casereview.reviews.services import person_add
 from casereview.reviews.stages import Stage
 from tests.factories import (
     AgencyFactory,
+    UserFactory,
     add_subject,
     days_ago,
     decided_review,
@@ -439,3 +440,18 @@ def test_board_member_sees_progress_but_not_the_referral(member, review):
     assert review.reference in content and "Deadlines" in content
     assert review.circumstances not in content
     assert "Circumstances" not in content
+
+
+def test_set_up_tasks_say_what_is_missing_only_to_those_who_see_the_panel(board, manager, chair):
+    """What the panel still needs names people and their conflicts: a board member sees the task, not that."""
+    review = decided_review(board, manager, chair)
+    member = UserFactory(full_name="Mel Member")
+    grant(member, Role.BOARD_MEMBER, board)
+    url = reverse("reviews:review", args=[review.pk])
+
+    for_manager = page(signed_in(manager).get(url)).find("main").text
+    for_member = page(signed_in(member).get(url)).find("main").text
+
+    assert "Fill the Children's services seat on the panel, or record why it is not filled" in for_manager
+    assert "Appoint the panel and check its independence" in for_member
+    assert "seat on the panel" not in for_member
