@@ -44,6 +44,7 @@ from casereview.chronology.models import (
 )
 from casereview.chronology.selectors import latest_submitted_versions
 from casereview.chronology.timeline import TimelineEntry, month_end
+from casereview.core.permissions import require_or_404
 from casereview.records.models import CaseRecordFile
 from casereview.reviews.models import Person, Review
 
@@ -58,11 +59,6 @@ PAIR_DECISION_LABELS = dict(PairDecision.choices)
 
 def gap_days_default() -> int:
     return settings.CASEREVIEW_CHRONOLOGY_GAP_DAYS
-
-
-def _require(user, perm: str, obj) -> None:
-    if not user.has_perm(perm, obj):
-        raise Http404("No such chronology")
 
 
 # -- What the reader asks for -----------------------------------------------------------------------------------
@@ -118,7 +114,7 @@ class IntegratedFilters:
 def integrated_versions_of(user, review: Review) -> list[ChronologyVersion]:
     """The versions the integrated chronology merges (each agency's latest submitted one), for a user who may see
     it; 404 for anyone else."""
-    _require(user, "chronology.view_integrated", review)
+    require_or_404(user, "chronology.view_integrated", review)
     return latest_submitted_versions(review)
 
 
@@ -862,7 +858,7 @@ def _export_rows(entries: QuerySet[ChronologyEntry], order_by: list, agency_of: 
 def version_export_rows(user, version: ChronologyVersion) -> Iterator[dict]:
     """Every entry of one agency's version, in time order, as the exports take them (the caller has loaded the
     version for the user with `version_for_user_or_404`)."""
-    _require(user, "chronology.view_version", version)
+    require_or_404(user, "chronology.view_version", version)
     entries = ChronologyEntry.objects.filter(version=version)
     order_by = ["occurred_on", F("occurred_at").asc(nulls_first=True), "sequence", "pk"]
     return _export_rows(entries, order_by, {version.pk: version.agency.name})

@@ -10,6 +10,7 @@ from django.http import Http404
 from casereview.accounts.models import AGENCY_ROLES, Agency
 from casereview.accounts.selectors import grants_of
 from casereview.chronology.models import ChronologyEntry, ChronologyVersion
+from casereview.core.permissions import require_or_404
 from casereview.records.models import CaseRecordFile
 from casereview.records.selectors import agencies_involved
 from casereview.reviews.models import Person, Review
@@ -48,11 +49,6 @@ class ChronologyState:
         return next((v for v in reversed(self.versions) if v.is_submitted), None)
 
 
-def _require(user, perm: str, obj) -> None:
-    if not user.has_perm(perm, obj):
-        raise Http404("No such chronology")
-
-
 def _own_agency_ids(user, review: Review) -> set[int]:
     return {
         g.agency_id
@@ -65,7 +61,7 @@ def chronology_agencies_of(user, review: Review) -> list[Agency]:
     """The agencies whose chronology the user may open: for the panel, the lead reviewer and the board manager,
     every agency involved (not withdrawn) and any that submitted a version; for an agency's IMR author or senior
     manager, their own agency on this review."""
-    _require(user, "chronology.view_chronologies", review)
+    require_or_404(user, "chronology.view_chronologies", review)
     if user.has_perm("chronology.view_all_agencies", review):
         ids = set(agencies_involved(review).values_list("pk", flat=True))
         submitted = ChronologyVersion.objects.filter(review=review, submitted_at__isnull=False)
@@ -81,7 +77,7 @@ def agency_chronology_for_user_or_404(user, review: Review, agency_pk) -> Agency
     except (Agency.DoesNotExist, ValueError, TypeError):
         raise Http404("No such agency") from None
     chronology = AgencyChronology(review, agency)
-    _require(user, "chronology.view_agency", chronology)
+    require_or_404(user, "chronology.view_agency", chronology)
     return chronology
 
 
@@ -97,7 +93,7 @@ def _versions(review: Review) -> QuerySet[ChronologyVersion]:
 def versions_of(user, chronology: AgencyChronology) -> list[ChronologyVersion]:
     """The agency's versions the user may see, oldest first, each with `entry_count`: all of them (the draft too)
     for the agency's own staff, the submitted ones for everyone else."""
-    _require(user, "chronology.view_agency", chronology)
+    require_or_404(user, "chronology.view_agency", chronology)
     versions = _versions(chronology.review).filter(agency=chronology.agency)
     if not user.has_perm("chronology.view_drafts", chronology):
         versions = versions.filter(submitted_at__isnull=False)
@@ -132,7 +128,7 @@ def version_for_user_or_404(user, review: Review, pk, *, agency_pk=None) -> Chro
         raise Http404("No such version") from None
     if agency_pk is not None and str(version.agency_id) != str(agency_pk):
         raise Http404("No such version")
-    _require(user, "chronology.view_version", version)
+    require_or_404(user, "chronology.view_version", version)
     return version
 
 
@@ -144,7 +140,7 @@ def entry_order() -> list:
 def entries_of(user, version: ChronologyVersion) -> QuerySet[ChronologyEntry]:
     """The version's entries in time order, with their people (pseudonyms) and source file. Page through it:
     a chronology can hold thousands of entries."""
-    _require(user, "chronology.view_version", version)
+    require_or_404(user, "chronology.view_version", version)
     people = Person.objects.only("id", "pseudonym", "review_id").order_by("pseudonym", "id")
     return (
         ChronologyEntry.objects.filter(version=version)
@@ -168,7 +164,7 @@ def entry_for_user_or_404(user, review: Review, pk, *, agency_pk=None) -> Chrono
         raise Http404("No such entry") from None
     if agency_pk is not None and str(entry.version.agency_id) != str(agency_pk):
         raise Http404("No such entry")
-    _require(user, "chronology.view_version", entry.version)
+    require_or_404(user, "chronology.view_version", entry.version)
     return entry
 
 

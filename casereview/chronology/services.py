@@ -54,7 +54,8 @@ from casereview.chronology.selectors import (
     current_draft,
     latest_submitted_versions,
 )
-from casereview.core.errors import Conflict, Invalid, NotAllowed
+from casereview.core.errors import Conflict, Invalid
+from casereview.core.permissions import require_or_refuse
 from casereview.core.text import text_errors
 from casereview.panel.services import independence_recheck
 from casereview.records.models import CaseRecordFile
@@ -136,11 +137,6 @@ class RowsInvalid(Invalid):
     def __init__(self, rows: dict[int, dict[str, str]]):
         self.rows = rows
         super().__init__(errors={f"row {number}": "; ".join(problems.values()) for number, problems in rows.items()})
-
-
-def _require(actor, perm: str, obj, what: str) -> None:
-    if not actor.has_perm(perm, obj):
-        raise NotAllowed(f"You do not have permission to {what}")
 
 
 def _lock_review(review: Review) -> None:
@@ -395,7 +391,7 @@ def chronology_draft(*, actor, review: Review, agency: Agency) -> ChronologyVers
     """The agency's draft on the review: the one it has, or a new one. A new draft is version 1, or the next
     number with a copy of the latest submitted version's entries (same keys, same people)."""
     chronology = AgencyChronology(review, agency)
-    _require(actor, "chronology.edit", chronology, "change this agency's chronology")
+    require_or_refuse(actor, "chronology.edit", chronology, "change this agency's chronology")
     _lock_review(review)
     draft = current_draft(review, agency)
     if draft is not None:
@@ -504,7 +500,7 @@ def _execute_many(model, columns: list[str], rows: Iterable[list]) -> None:
 @transaction.atomic
 def chronology_submit(*, actor, version: ChronologyVersion) -> ChronologyVersion:
     """Submit the draft to the panel and the lead reviewer. It is then locked: a change starts a new version."""
-    _require(actor, "chronology.edit", version, "submit this agency's chronology")
+    require_or_refuse(actor, "chronology.edit", version, "submit this agency's chronology")
     version = _locked_draft(version)
     entries = ChronologyEntry.objects.filter(version=version).count()
     if not entries:
@@ -542,7 +538,7 @@ def entry_add(*, actor, version: ChronologyVersion, **values) -> ChronologyEntry
     or as `occurred_on`, `precision` and `occurred_at`; `what_happened` is required; `sequence` defaults to the
     next on that day; `people` are `Person`s, ids or pseudonyms on the review's register; `source_file` is a
     `CaseRecordFile` (or its id) of the agency's on the review."""
-    _require(actor, "chronology.edit", version, "change this agency's chronology")
+    require_or_refuse(actor, "chronology.edit", version, "change this agency's chronology")
     version = _locked_draft(version)
     fields, people, errors = clean_entry(values, EntryContext.load(version.review, version.agency))
     Invalid.check(errors)
@@ -567,7 +563,7 @@ def entry_change(*, actor, entry: ChronologyEntry, **values) -> ChronologyEntry:
     """Change an entry of a draft; values not given keep theirs (see `entry_add`). A `date` given is read again;
     `sequence` None puts the entry last on its day."""
     version = entry.version
-    _require(actor, "chronology.edit", version, "change this agency's chronology")
+    require_or_refuse(actor, "chronology.edit", version, "change this agency's chronology")
     version = _locked_draft(version)
     entry = ChronologyEntry.objects.select_related("source_file").prefetch_related("people").get(pk=entry.pk)
     current = _current_values(entry)
@@ -604,7 +600,7 @@ def entry_change(*, actor, entry: ChronologyEntry, **values) -> ChronologyEntry:
 def entry_remove(*, actor, entry: ChronologyEntry) -> None:
     """Take an entry out of a draft. Submitted versions keep theirs: the entry stays in them."""
     version = entry.version
-    _require(actor, "chronology.edit", version, "change this agency's chronology")
+    require_or_refuse(actor, "chronology.edit", version, "change this agency's chronology")
     version = _locked_draft(version)
     audit_record(
         actor=actor,
@@ -624,7 +620,7 @@ def entries_add_bulk(*, actor, version: ChronologyVersion, rows: list[dict]) -> 
     `precision` and `occurred_at` already read (with `date_text`, the text as written, if known); people as
     `Person`s, ids or pseudonyms. Sequences left out follow on from the version's last on that day, in row order.
     The entries and their people are inserted in bulk, in batches."""
-    _require(actor, "chronology.edit", version, "change this agency's chronology")
+    require_or_refuse(actor, "chronology.edit", version, "change this agency's chronology")
     version = _locked_draft(version)
     if not rows:
         raise Invalid("There are no entries to add", field="rows")
@@ -671,7 +667,7 @@ def entries_add_bulk(*, actor, version: ChronologyVersion, rows: list[dict]) -> 
 
 def chronology_viewed(*, actor, version: ChronologyVersion, count: int, via: str = "page") -> None:
     """Audit a read of a version's entries (sensitive data): which agency, which version, how many entries."""
-    _require(actor, "chronology.view_version", version, "see this chronology")
+    require_or_refuse(actor, "chronology.view_version", version, "see this chronology")
     audit_read(
         actor=actor,
         action="chronology.viewed",
@@ -700,7 +696,7 @@ def entry_pair_decide(*, actor, review: Review, first_key, second_key, decision:
     """The lead reviewer's decision on two entries of the integrated chronology: linked (the same event told by two
     agencies) or dismissed (different events). The pair is kept by entry keys, so it holds across versions. Deciding
     again on the same pair changes the decision; the audit trail keeps what it was."""
-    _require(actor, "chronology.annotate", review, "decide on entries of the integrated chronology")
+    require_or_refuse(actor, "chronology.annotate", review, "decide on entries of the integrated chronology")
     note = _multiline(note)
     errors = text_errors({"note": note}, EntryPair)
     if decision not in PairDecision.values:
@@ -733,7 +729,7 @@ def entry_pair_decide(*, actor, review: Review, first_key, second_key, decision:
 def entry_annotate(*, actor, review: Review, entry_key, note: str = "", themes: Iterable[str] = ()) -> EntryAnnotation:
     """The lead reviewer's note and themes on an entry of the integrated chronology: a new row each time (the
     latest is shown, the earlier ones kept). An empty note with no themes clears what was there."""
-    _require(actor, "chronology.annotate", review, "annotate the integrated chronology")
+    require_or_refuse(actor, "chronology.annotate", review, "annotate the integrated chronology")
     key = _entry_key(entry_key, "entry_key")
     note = _multiline(note)
     chosen = {_text(theme).strip() for theme in themes or ()}
@@ -767,7 +763,7 @@ def integrated_viewed(
     *, actor, review: Review, count: int, filters: IntegratedFilters, page: int = 1, via: str = "page"
 ) -> None:
     """Audit a read of the integrated chronology (sensitive data): how many entries, which page, which filters."""
-    _require(actor, "chronology.view_integrated", review, "see the integrated chronology")
+    require_or_refuse(actor, "chronology.view_integrated", review, "see the integrated chronology")
     audit_read(
         actor=actor,
         action="chronology.integrated_viewed",
@@ -819,7 +815,7 @@ def _write_export(writer, rows, heading: Heading, columns) -> tuple[BinaryIO, in
 def integrated_export(*, actor, review: Review, filters: IntegratedFilters, fmt: str) -> ChronologyExport:
     """Write the integrated chronology, filtered, as a workbook (`xlsx`) or a document (`docx`), and audit it.
     The file is written outside any transaction (it can take seconds); the audit event follows it."""
-    _require(actor, "chronology.view_integrated", review, "export the integrated chronology")
+    require_or_refuse(actor, "chronology.view_integrated", review, "export the integrated chronology")
     writer, content_type, columns = _export_format(fmt)
     versions = latest_submitted_versions(review)
     merged = "; ".join(f"{v.agency.name} version {v.number}, submitted {_day(v.submitted_at)}" for v in versions)
@@ -842,7 +838,7 @@ def integrated_export(*, actor, review: Review, filters: IntegratedFilters, fmt:
 
 def version_export(*, actor, version: ChronologyVersion, fmt: str) -> ChronologyExport:
     """Write one agency's chronology version as a workbook or a document, and audit it."""
-    _require(actor, "chronology.view_version", version, "export this chronology")
+    require_or_refuse(actor, "chronology.view_version", version, "export this chronology")
     writer, content_type, columns = _export_format(fmt)
     review = version.review
     state = f"submitted on {_day(version.submitted_at)}" if version.is_submitted else "draft, not submitted"

@@ -47,17 +47,13 @@ from casereview.chronology.selectors import (
 from casereview.chronology.timeline import render_timeline, zoom_periods
 from casereview.core.errors import DomainError
 from casereview.core.forms import add_domain_errors
+from casereview.core.permissions import require_or_404
 from casereview.reviews.models import Person
 from casereview.reviews.selectors import review_for_user_or_404
 
 # -- Agency chronologies ----------------------------------------------------------------------------------------
 
 ENTRIES_PER_PAGE = 100
-
-
-def _require(user, perm: str, obj) -> None:
-    if not user.has_perm(perm, obj):
-        raise Http404("No such chronology")
 
 
 def _refusal_form(error: DomainError | None = None) -> forms.Form:
@@ -73,7 +69,7 @@ def _editable(request, pk, agency_pk) -> AgencyChronology:
     """The agency's chronology, for its IMR author while the review is held; 404 for anyone else."""
     review = review_for_user_or_404(request.user, pk)
     chronology = agency_chronology_for_user_or_404(request.user, review, agency_pk)
-    _require(request.user, "chronology.edit", chronology)
+    require_or_404(request.user, "chronology.edit", chronology)
     return chronology
 
 

@@ -8,6 +8,7 @@ from django.http import Http404
 
 from casereview.accounts.models import AGENCY_ROLES, Agency
 from casereview.accounts.selectors import grants_of
+from casereview.core.permissions import require_or_404
 from casereview.interviews.models import InvolvedWorker
 from casereview.involvement.selectors import active_involvements
 from casereview.records.selectors import agencies_involved
@@ -22,11 +23,6 @@ class AgencyWorkers:
     agency: Agency
 
 
-def _require(user, perm: str, obj) -> None:
-    if not user.has_perm(perm, obj):
-        raise Http404("No such worker")
-
-
 def involved_workers(review: Review) -> QuerySet[InvolvedWorker]:
     """Every worker listed on the review, for the system's own checks (the independence check); unscoped."""
     return InvolvedWorker.objects.filter(review=review).select_related("agency")
@@ -36,7 +32,7 @@ def worker_agencies_of(user, review: Review) -> list[Agency]:
     """The agencies whose lists the user sees: for the board's staff and the panel, every agency involved (and
     not withdrawn), with an IMR author or senior manager on the review, or with a worker listed; for an agency's
     staff, their own agency on this review."""
-    _require(user, "interviews.view_workers", review)
+    require_or_404(user, "interviews.view_workers", review)
     if user.has_perm("interviews.view_all_workers", review):
         ids = set(active_involvements(review).values_list("agency_id", flat=True))
         ids |= set(agencies_involved(review).values_list("pk", flat=True))  # those with an IMR author or manager
@@ -56,12 +52,12 @@ def agency_workers_for_user_or_404(user, review: Review, agency_pk) -> AgencyWor
     except (Agency.DoesNotExist, ValueError, TypeError):
         raise Http404("No such agency") from None
     listed = AgencyWorkers(review, agency)
-    _require(user, "interviews.view_agency_workers", listed)
+    require_or_404(user, "interviews.view_agency_workers", listed)
     return listed
 
 
 def workers_of(user, listed: AgencyWorkers) -> QuerySet[InvolvedWorker]:
-    _require(user, "interviews.view_agency_workers", listed)
+    require_or_404(user, "interviews.view_agency_workers", listed)
     return InvolvedWorker.objects.filter(review=listed.review, agency=listed.agency).select_related("agency")
 
 
@@ -79,5 +75,5 @@ def worker_for_user_or_404(user, review: Review, pk, *, agency_pk=None) -> Invol
         raise Http404("No such worker") from None
     if agency_pk is not None and str(worker.agency_id) != str(agency_pk):
         raise Http404("No such worker")
-    _require(user, "interviews.view_agency_workers", AgencyWorkers(review, worker.agency))
+    require_or_404(user, "interviews.view_agency_workers", AgencyWorkers(review, worker.agency))
     return worker

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from casereview.accounts.models import Agency
 from casereview.audit.services import audit_read, audit_record
-from casereview.core.errors import Conflict, Invalid, NotAllowed
+from casereview.core.errors import Conflict, Invalid
+from casereview.core.permissions import require_or_refuse
 from casereview.core.text import text_errors
 from casereview.interviews.models import InvolvedWorker, InvolvedWorkerKind
 from casereview.interviews.selectors import AgencyWorkers
@@ -36,11 +37,6 @@ EMAIL_FIELDS = {"email": "the worker", "line_manager_email": "their line manager
 # anything attached stays on the list (what was done with them is part of the review). Issue 5 adds its
 # interviews here, for example ("an interview", lambda worker: worker.interviews.exists()).
 WORKER_ATTACHMENTS: list[tuple[str, Callable[[InvolvedWorker], bool]]] = []
-
-
-def _require(actor, perm: str, obj, what: str) -> None:
-    if not actor.has_perm(perm, obj):
-        raise NotAllowed(f"You do not have permission to {what}")
 
 
 def _one_line(value) -> str:
@@ -98,7 +94,7 @@ def worker_add(*, actor, review: Review, agency: Agency, **values) -> InvolvedWo
     """List a worker the agency's records show worked with the family, or managed or supervised those who
     did. Listing needs no account: inviting them comes with their interview (issue 5)."""
     listed = AgencyWorkers(review, agency)
-    _require(actor, "interviews.change_workers", listed, "list workers for this agency")
+    require_or_refuse(actor, "interviews.change_workers", listed, "list workers for this agency")
     cleaned = _clean_worker(listed, values)
     _lock(review)
     worker = InvolvedWorker.objects.create(review=review, agency=agency, added_by=actor, **cleaned)
@@ -117,7 +113,7 @@ def worker_add(*, actor, review: Review, agency: Agency, **values) -> InvolvedWo
 def worker_change(*, actor, worker: InvolvedWorker, **values) -> InvolvedWorker:
     """Change what is recorded about a listed worker; fields not given keep their value."""
     listed = AgencyWorkers(worker.review, worker.agency)
-    _require(actor, "interviews.change_workers", listed, "change this agency's workers")
+    require_or_refuse(actor, "interviews.change_workers", listed, "change this agency's workers")
     current = {field: getattr(worker, field) for field in WORKER_FIELDS}
     cleaned = _clean_worker(listed, current | values, worker)
     _lock(worker.review)
@@ -145,7 +141,9 @@ def worker_attachments(worker: InvolvedWorker) -> list[str]:
 def worker_remove(*, actor, worker: InvolvedWorker) -> None:
     """Take a worker listed by mistake off the list; refused once anything is recorded with them."""
     review = worker.review
-    _require(actor, "interviews.change_workers", AgencyWorkers(review, worker.agency), "change this agency's workers")
+    require_or_refuse(
+        actor, "interviews.change_workers", AgencyWorkers(review, worker.agency), "change this agency's workers"
+    )
     _lock(review)
     attached = worker_attachments(worker)
     if attached:
@@ -166,7 +164,7 @@ def worker_remove(*, actor, worker: InvolvedWorker) -> None:
 
 def workers_viewed(*, actor, review: Review, agency: Agency | None = None, count: int = 0, via: str = "page") -> None:
     """Audit a read of the list of workers (staff names): which review, which agency, how many workers."""
-    _require(actor, "interviews.view_workers", review, "see the workers involved")
+    require_or_refuse(actor, "interviews.view_workers", review, "see the workers involved")
     data = {"agency": agency.pk if agency is not None else None, "workers": count, "via": via}
     audit_read(
         actor=actor, action="workers.viewed", obj=agency if agency is not None else review, review=review, data=data
@@ -175,5 +173,7 @@ def workers_viewed(*, actor, review: Review, agency: Agency | None = None, count
 
 def worker_viewed(*, actor, worker: InvolvedWorker) -> None:
     """Audit a read of one worker's details (the change page shows their name and contacts)."""
-    _require(actor, "interviews.view_agency_workers", AgencyWorkers(worker.review, worker.agency), "see this worker")
+    require_or_refuse(
+        actor, "interviews.view_agency_workers", AgencyWorkers(worker.review, worker.agency), "see this worker"
+    )
     audit_read(actor=actor, action="worker.viewed", obj=worker, review=worker.review, data={"agency": worker.agency_id})

@@ -3,13 +3,13 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casereview.core.errors import DomainError
 from casereview.core.forms import add_domain_errors
+from casereview.core.permissions import require_or_404
 from casereview.interviews import services
 from casereview.interviews.forms import WorkerForm
 from casereview.interviews.selectors import (
@@ -21,11 +21,6 @@ from casereview.interviews.selectors import (
 )
 from casereview.interviews.services import WORKER_FIELDS
 from casereview.reviews.selectors import review_for_user_or_404
-
-
-def _require(user, perm: str, obj) -> None:
-    if not user.has_perm(perm, obj):
-        raise Http404("No such worker")
 
 
 @login_required
@@ -54,7 +49,7 @@ def worker_edit(request, pk, agency_pk, worker_pk=None):
     """Add a worker to an agency's list, or (with `worker_pk`) change one."""
     review = review_for_user_or_404(request.user, pk)
     listed = agency_workers_for_user_or_404(request.user, review, agency_pk)
-    _require(request.user, "interviews.change_workers", listed)
+    require_or_404(request.user, "interviews.change_workers", listed)
     worker = worker_for_user_or_404(request.user, review, worker_pk, agency_pk=agency_pk) if worker_pk else None
     initial = {field: getattr(worker, field) for field in WORKER_FIELDS} if worker is not None else None
     form = WorkerForm(request.POST or None, initial=initial)
@@ -90,7 +85,7 @@ def worker_remove(request, pk, agency_pk, worker_pk):
     """Ask, then take a worker off the list."""
     review = review_for_user_or_404(request.user, pk)
     listed = agency_workers_for_user_or_404(request.user, review, agency_pk)
-    _require(request.user, "interviews.change_workers", listed)
+    require_or_404(request.user, "interviews.change_workers", listed)
     worker = worker_for_user_or_404(request.user, review, worker_pk, agency_pk=agency_pk)
     refusal = forms.Form()  # holds the service's refusal, shown in the error summary
     if request.method == "POST":

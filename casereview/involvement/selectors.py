@@ -10,6 +10,7 @@ from django.utils import timezone
 from casereview.accounts.models import Agency, Board, Membership, Role, User
 from casereview.accounts.selectors import grants_of
 from casereview.chronology.models import ChronologyVersion
+from casereview.core.permissions import require_or_404
 from casereview.interviews.models import InvolvedWorker
 from casereview.involvement.models import DEADLINE_FIELDS, DEADLINE_LABELS, AgencyInvolvement
 from casereview.panel.models import Appointment, Position
@@ -22,17 +23,12 @@ NOMINATED_POSITIONS = (Position.IMR_AUTHOR, Position.SENIOR_MANAGER)
 NO_DEADLINE = "no deadline"
 
 
-def _require(user, perm: str, obj) -> None:
-    if not user.has_perm(perm, obj):
-        raise Http404("No such agency")
-
-
 # -- Loading ---------------------------------------------------------------------------------------------
 
 
 def involvements_of(user, review: Review) -> QuerySet[AgencyInvolvement]:
     """Every agency involved in the review, withdrawn ones included: for those who see the status table."""
-    _require(user, "involvement.view_agencies", review)
+    require_or_404(user, "involvement.view_agencies", review)
     return AgencyInvolvement.objects.filter(review=review).select_related(
         "agency", "added_by", "asked_by", "withdrawn_by"
     )
@@ -47,7 +43,7 @@ def involvement_for_user_or_404(user, review: Review, agency_pk) -> AgencyInvolv
     except (AgencyInvolvement.DoesNotExist, ValueError, TypeError, OverflowError):  # SQLite: an id beyond 64 bits
         raise Http404("No such agency") from None
     involvement.review = review  # the review as the user loaded it, with its decision
-    _require(user, "involvement.view_agency", involvement)
+    require_or_404(user, "involvement.view_agency", involvement)
     return involvement
 
 
@@ -60,7 +56,7 @@ def own_involvements_of(user, review: Review) -> list[AgencyInvolvement]:
 
 def agencies_to_add(user, review: Review) -> QuerySet[Agency]:
     """The board's agencies not yet involved in the review."""
-    _require(user, "involvement.add", review)
+    require_or_404(user, "involvement.add", review)
     involved = AgencyInvolvement.objects.filter(review=review).values("agency_id")
     return Agency.objects.filter(board_id=review.board_id).exclude(pk__in=involved)
 

@@ -14,6 +14,7 @@ from casereview.audit.services import audit_record
 from casereview.chronology.models import ChronologyEntry
 from casereview.core.calendar import Unit, add_working_days, deadline
 from casereview.core.errors import Conflict, Invalid, NotAllowed
+from casereview.core.permissions import require_or_refuse
 from casereview.core.text import text_errors
 from casereview.interviews.models import InvolvedWorker
 from casereview.involvement.models import DEADLINE_FIELDS, DEADLINE_TASK, DEADLINE_WORK, AgencyInvolvement
@@ -66,11 +67,6 @@ POSITION_WORDS = {Position.IMR_AUTHOR: "IMR author", Position.SENIOR_MANAGER: "s
 def long_date(day: date) -> str:
     """4 March 2026, as pages show dates."""
     return f"{day.day} {day:%B} {day.year}"
-
-
-def _require(actor, perm: str, obj, what: str) -> None:
-    if not actor.has_perm(perm, obj):
-        raise NotAllowed(f"You do not have permission to {what}")
 
 
 def _lock(involvement: AgencyInvolvement) -> None:
@@ -139,7 +135,7 @@ def default_deadlines(review: Review) -> dict[str, date | None]:
 @transaction.atomic
 def involvement_add(*, actor, review: Review, agency) -> AgencyInvolvement:
     """Add an agency of the board to the agencies involved with the family."""
-    _require(actor, "involvement.add", review, "add agencies to this review")
+    require_or_refuse(actor, "involvement.add", review, "add agencies to this review")
     if agency is None or agency.board_id != review.board_id:
         raise Invalid("Choose an agency of this board", field="agency")
     Review.objects.select_for_update().filter(pk=review.pk).first()  # one addition at a time
@@ -225,7 +221,7 @@ def involvement_set_deadlines(
 ) -> AgencyInvolvement:
     """Set the agency's four deadlines. Each is on or after the chair's decision, and they keep their order:
     records secured first, the IMR last (see DEADLINE_ORDER). An agency already asked is told of the change."""
-    _require(actor, "involvement.manage", involvement, "set this agency's deadlines")
+    require_or_refuse(actor, "involvement.manage", involvement, "set this agency's deadlines")
     _lock(involvement)
     _require_active(involvement, "change its deadlines")
     values = {
@@ -268,7 +264,7 @@ def _check_nomination(actor, involvement: AgencyInvolvement, position: str) -> N
         if not actor.has_perm("involvement.manage", involvement):
             raise NotAllowed("You do not have permission to nominate this agency's staff")
         raise Invalid("Choose whether to nominate the IMR author or the senior manager", field="position")
-    _require(actor, "involvement.manage", involvement, "nominate this agency's staff")
+    require_or_refuse(actor, "involvement.manage", involvement, "nominate this agency's staff")
     _require_active(involvement, "nominate its staff")
 
 
@@ -341,7 +337,7 @@ def involvement_nominate_by_email(
 def involvement_ask(*, actor, involvement: AgencyInvolvement, note: str = "") -> AgencyInvolvement:
     """Record that the agency is asked to review its involvement, and tell its IMR author and senior manager
     what is asked and by when. The note stays in the application: e-mail carries no detail of the case."""
-    _require(actor, "involvement.manage", involvement, "ask this agency")
+    require_or_refuse(actor, "involvement.manage", involvement, "ask this agency")
     _lock(involvement)
     _require_active(involvement, "ask it")
     note = (note or "").strip()
@@ -379,7 +375,7 @@ def involvement_ask(*, actor, involvement: AgencyInvolvement, note: str = "") ->
 def involvement_withdraw(*, actor, involvement: AgencyInvolvement, reason: str) -> AgencyInvolvement:
     """Mark the agency withdrawn, with the reason: nothing more is asked of it and reminders stop. What it
     submitted stays with the review."""
-    _require(actor, "involvement.manage", involvement, "withdraw this agency")
+    require_or_refuse(actor, "involvement.manage", involvement, "withdraw this agency")
     _lock(involvement)
     _require_active(involvement, "withdraw it again")
     reason = (reason or "").strip()
@@ -436,7 +432,7 @@ def submitted_material(involvement: AgencyInvolvement) -> list[str]:
 def involvement_remove(*, actor, involvement: AgencyInvolvement) -> None:
     """Take an agency added by mistake off the review, ending its nominations. Refused once the agency has
     submitted anything: it is then withdrawn, with a reason, so that what it submitted stays explained."""
-    _require(actor, "involvement.manage", involvement, "remove this agency")
+    require_or_refuse(actor, "involvement.manage", involvement, "remove this agency")
     Review.objects.select_for_update().filter(pk=involvement.review_id).first()  # nothing arrives meanwhile
     _lock(involvement)
     material = submitted_material(involvement)

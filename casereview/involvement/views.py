@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casereview.core.errors import DomainError
 from casereview.core.forms import add_domain_errors
+from casereview.core.permissions import require_or_404
 from casereview.involvement import services
 from casereview.involvement.forms import AgencyAddForm, AskForm, DeadlinesForm, NominateForm, WithdrawForm
 from casereview.involvement.models import DEADLINE_FIELDS
@@ -26,25 +26,16 @@ from casereview.reviews.selectors import review_for_user_or_404
 POSITION_PAGES = {Position.IMR_AUTHOR: "nominate-imr-author", Position.SENIOR_MANAGER: "nominate-senior-manager"}
 
 
-def _require(user, perm: str, obj) -> None:
-    if not user.has_perm(perm, obj):
-        raise Http404("No such agency")
-
-
 def _managed(request, pk, agency_pk):
     """The review and the agency's involvement, for a page that changes it: 404 unless the user manages it."""
     review = review_for_user_or_404(request.user, pk)
     involvement = involvement_for_user_or_404(request.user, review, agency_pk)
-    _require(request.user, "involvement.manage", involvement)
+    require_or_404(request.user, "involvement.manage", involvement)
     return review, involvement
 
 
 def _agency_url(involvement) -> str:
     return reverse("involvement:agency", args=[involvement.review_id, involvement.agency_id])
-
-
-def _caption(review) -> str:
-    return f"{review.reference}: {review.subject_pseudonym}"
 
 
 @login_required
@@ -64,7 +55,7 @@ def agencies(request, pk):
 @require_http_methods(["GET", "POST"])
 def agency_add(request, pk):
     review = review_for_user_or_404(request.user, pk)
-    _require(request.user, "involvement.add", review)
+    require_or_404(request.user, "involvement.add", review)
     form = AgencyAddForm(request.POST or None, agencies=agencies_to_add(request.user, review))
     if request.method == "POST" and form.is_valid():
         try:
@@ -80,7 +71,7 @@ def agency_add(request, pk):
         {
             "form": form,
             "title": "Add an agency involved with the family",
-            "caption": _caption(review),
+            "caption": review.caption,
             "back_href": reverse("involvement:agencies", args=[review.pk]),
             "back_text": "Back to the agencies involved",
             "submit_text": "Add the agency",
@@ -208,7 +199,7 @@ def withdraw(request, pk, agency_pk):
         {
             "form": form,
             "title": f"Withdraw {involvement.agency} from the review",
-            "caption": _caption(review),
+            "caption": review.caption,
             "back_href": _agency_url(involvement),
             "submit_text": "Withdraw the agency",
         },

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from casereview.accounts.models import User
+from casereview.core.permissions import require_or_404
 from casereview.panel.models import (
     AGENCY_STAFF_POSITIONS,
     DECLARING_POSITIONS,
@@ -36,11 +37,6 @@ class SeatStatus:
         if self.appointments:
             return FILLED
         return GAP if self.gap is not None else UNFILLED
-
-
-def _require(user, perm: str, review: Review) -> None:
-    if not user.has_perm(perm, review):
-        raise Http404("No such review")
 
 
 def required_seats(review: Review) -> list[dict]:
@@ -175,7 +171,7 @@ class Panel:
 
 
 def panel_for_user_or_404(user, review: Review) -> Panel:
-    _require(user, "panel.view_panel", review)
+    require_or_404(user, "panel.view_panel", review)
     appointments = list(active_appointments(review))
     declarations = latest_declarations(review)
     conflicts = conflicts_of(review)
@@ -201,7 +197,7 @@ def panel_for_user_or_404(user, review: Review) -> Panel:
 
 
 def appointment_for_user_or_404(user, review: Review, pk) -> Appointment:
-    _require(user, "panel.view_panel", review)
+    require_or_404(user, "panel.view_panel", review)
     try:
         return Appointment.objects.select_related("review", "user", "agency", "membership").get(pk=pk, review=review)
     except (Appointment.DoesNotExist, ValueError, TypeError):
@@ -209,7 +205,7 @@ def appointment_for_user_or_404(user, review: Review, pk) -> Appointment:
 
 
 def conflict_for_user_or_404(user, review: Review, pk) -> IndependenceConflict:
-    _require(user, "panel.view_panel", review)
+    require_or_404(user, "panel.view_panel", review)
     try:
         return IndependenceConflict.objects.select_related("review", "user").get(pk=pk, review=review)
     except (IndependenceConflict.DoesNotExist, ValueError, TypeError):

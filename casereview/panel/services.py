@@ -11,6 +11,7 @@ from casereview.accounts.models import Agency, Membership, Role, User
 from casereview.accounts.services import membership_grant, membership_revoke, user_find_or_invite
 from casereview.audit.services import audit_record
 from casereview.core.errors import Conflict, Invalid, NotAllowed
+from casereview.core.permissions import require_or_refuse
 from casereview.core.text import text_errors
 from casereview.notifications.services import notify
 from casereview.panel.independence import Finding, independence_findings, known_about
@@ -48,11 +49,6 @@ class IndependenceRefused(Conflict):
 
 def _count(number: int) -> str:
     return "a conflict" if number == 1 else f"{number} conflicts"
-
-
-def _require(actor, perm: str, obj, what: str) -> None:
-    if not actor.has_perm(perm, obj):
-        raise NotAllowed(f"You do not have permission to {what}")
 
 
 def _label(position: str) -> str:
@@ -189,7 +185,7 @@ def independence_recheck(*, review: Review) -> list[IndependenceConflict]:
 def conflict_override(*, actor, conflict: IndependenceConflict, reason: str) -> IndependenceConflict:
     """The board chair accepts a conflict, with the reason recorded: it no longer blocks the appointment."""
     review = conflict.review
-    _require(actor, "panel.override", review, "override this conflict")
+    require_or_refuse(actor, "panel.override", review, "override this conflict")
     reason = (reason or "").strip()
     Invalid.check(text_errors({"reason": reason}))
     if not reason:
@@ -221,7 +217,7 @@ def _check_position(actor, review: Review, position: str, agency: Agency | None)
             raise NotAllowed("You do not have permission to appoint to this review")
         raise Invalid("Choose the position", field="position")
     perm = "panel.appoint_agency_staff" if position in AGENCY_STAFF_POSITIONS else "panel.appoint"
-    _require(actor, perm, review, f"appoint a {_label(position)} to this review")
+    require_or_refuse(actor, perm, review, f"appoint a {_label(position)} to this review")
     if agency is None and position in AGENCY_REQUIRED:
         what = "they represent" if position == Position.AGENCY_REPRESENTATIVE else "they work for"
         raise Invalid(f"Choose the agency {what}", field="agency")
@@ -329,7 +325,7 @@ def appointment_make_by_email(
 @transaction.atomic
 def appointment_end(*, actor, appointment: Appointment, reason: str) -> Appointment:
     """End an appointment: the membership it gave is revoked; the appointment stays as history."""
-    _require(actor, "panel.end_appointment", appointment, "end this appointment")
+    require_or_refuse(actor, "panel.end_appointment", appointment, "end this appointment")
     reason = (reason or "").strip()
     Invalid.check(text_errors({"reason": reason}))
     if not reason:
@@ -360,7 +356,7 @@ def appointment_end(*, actor, appointment: Appointment, reason: str) -> Appointm
 @transaction.atomic
 def seat_gap_record(*, actor, review: Review, seat: str, reason: str) -> SeatGap:
     """Record why a seat of the panel's required composition is not filled."""
-    _require(actor, "panel.appoint", review, "record gaps in this review's panel")
+    require_or_refuse(actor, "panel.appoint", review, "record gaps in this review's panel")
     seat, reason = (seat or "").strip(), (reason or "").strip()
     errors = text_errors({"seat": seat, "reason": reason}, SeatGap)
     required = seat_of(review, seat)
@@ -398,7 +394,7 @@ def declaration_make(
     details: str = "",
 ) -> Declaration:
     """An appointee declares their independence. A "no" is a conflict, raised to the board managers."""
-    _require(actor, "panel.declare", review, "make a declaration on this review")
+    require_or_refuse(actor, "panel.declare", review, "make a declaration on this review")
     knowledge_and_experience = (knowledge_and_experience or "").strip()
     details = (details or "").strip()
     answers = {

@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casereview.core.errors import DomainError
 from casereview.core.forms import add_domain_errors
+from casereview.core.permissions import require_or_404
 from casereview.panel import services
 from casereview.panel.forms import AppointForm, DeclarationForm, ReasonForm, SeatGapForm
 from casereview.panel.selectors import (
@@ -20,15 +20,6 @@ from casereview.panel.selectors import (
     seat_of,
 )
 from casereview.reviews.selectors import review_for_user_or_404
-
-
-def _require(user, perm: str, obj) -> None:
-    if not user.has_perm(perm, obj):
-        raise Http404("No such page")
-
-
-def _caption(review) -> str:
-    return f"{review.reference}: {review.subject_pseudonym}"
 
 
 @login_required
@@ -56,7 +47,7 @@ def _back_to_panel(review) -> str:
 @require_http_methods(["GET", "POST"])
 def appoint(request, pk):
     review = review_for_user_or_404(request.user, pk)
-    _require(request.user, "panel.appoint", review)
+    require_or_404(request.user, "panel.appoint", review)
     form = AppointForm(request.POST or None, review=review)
     if request.method == "POST" and form.is_valid():
         try:
@@ -77,7 +68,7 @@ def appoint(request, pk):
             "form": form,
             "review": review,
             "title": "Appoint someone to the review",
-            "caption": _caption(review),
+            "caption": review.caption,
             "back_href": _back_to_panel(review),
             "back_text": "Back to the panel",
             "submit_text": "Appoint",
@@ -90,7 +81,7 @@ def appoint(request, pk):
 def appointment_end(request, pk, appointment_pk):
     review = review_for_user_or_404(request.user, pk)
     appointment = appointment_for_user_or_404(request.user, review, appointment_pk)
-    _require(request.user, "panel.end_appointment", appointment)
+    require_or_404(request.user, "panel.end_appointment", appointment)
     form = ReasonForm(request.POST or None, label="Why does the appointment end?")
     if request.method == "POST" and form.is_valid():
         try:
@@ -110,7 +101,7 @@ def appointment_end(request, pk, appointment_pk):
             "review": review,
             "appointment": appointment,
             "title": f"End {appointment.user}'s appointment",
-            "caption": _caption(review),
+            "caption": review.caption,
             "back_href": _back_to_panel(review),
             "back_text": "Back to the panel",
             "submit_text": "End the appointment",
@@ -122,7 +113,7 @@ def appointment_end(request, pk, appointment_pk):
 @require_http_methods(["GET", "POST"])
 def seat_gap(request, pk):
     review = review_for_user_or_404(request.user, pk)
-    _require(request.user, "panel.appoint", review)
+    require_or_404(request.user, "panel.appoint", review)
     seat = request.GET.get("seat", "")
     initial = {"seat": seat} if seat_of(review, seat) else None
     form = SeatGapForm(request.POST or None, review=review, initial=initial)
@@ -141,7 +132,7 @@ def seat_gap(request, pk):
         {
             "form": form,
             "title": "Record why a seat is not filled",
-            "caption": _caption(review),
+            "caption": review.caption,
             "back_href": _back_to_panel(review),
             "back_text": "Back to the panel",
             "submit_text": "Record the reason",
@@ -153,7 +144,7 @@ def seat_gap(request, pk):
 @require_http_methods(["GET", "POST"])
 def declaration(request, pk):
     review = review_for_user_or_404(request.user, pk)
-    _require(request.user, "panel.declare", review)
+    require_or_404(request.user, "panel.declare", review)
     sees_panel = request.user.has_perm("panel.view_panel", review)
     back = _back_to_panel(review) if sees_panel else reverse("reviews:review", args=[review.pk])
     form = DeclarationForm(request.POST or None)
@@ -176,7 +167,7 @@ def declaration(request, pk):
             "review": review,
             "previous": next(iter(my_declarations(request.user, review)), None),
             "title": "Declare your independence",
-            "caption": _caption(review),
+            "caption": review.caption,
             "back_href": back,
             "back_text": "Back to the panel" if sees_panel else f"Back to {review.reference}",
             "submit_text": "Make the declaration",
@@ -189,7 +180,7 @@ def declaration(request, pk):
 def conflict_override(request, pk, conflict_pk):
     review = review_for_user_or_404(request.user, pk)
     conflict = conflict_for_user_or_404(request.user, review, conflict_pk)
-    _require(request.user, "panel.override", review)
+    require_or_404(request.user, "panel.override", review)
     form = ReasonForm(
         request.POST or None,
         label="Why does this conflict not stop them taking part?",
@@ -212,7 +203,7 @@ def conflict_override(request, pk, conflict_pk):
             "conflict": conflict,
             "declaration": declaration_behind(conflict),
             "title": "Override a conflict",
-            "caption": _caption(review),
+            "caption": review.caption,
             "back_href": _back_to_panel(review),
             "back_text": "Back to the panel",
             "submit_text": "Override the conflict",

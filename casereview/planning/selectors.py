@@ -9,6 +9,7 @@ from django.http import Http404
 from casereview.accounts.models import AGENCY_ROLES, Agency, Membership, Role, User
 from casereview.core.calendar import deadline
 from casereview.core.errors import Conflict
+from casereview.core.permissions import require_or_404
 from casereview.planning.difference import FieldChange, Snapshot, terms_difference
 from casereview.planning.models import Meeting, MeetingAction, MeetingAttendance, TermsOfReference
 from casereview.planning.timetable import ProposedMilestone, propose_timetable
@@ -18,11 +19,6 @@ from casereview.reviews.stages import KeyEvent
 
 # The panel that meets, in the order attendance is listed.
 PANEL_ROLES = (Role.PANEL_CHAIR, Role.PANEL_MEMBER, Role.LEGAL_ADVISER, Role.LEAD_REVIEWER)
-
-
-def _require(user, perm: str, review: Review) -> None:
-    if not user.has_perm(perm, review):
-        raise Http404("No such review")
 
 
 # -- Terms of reference --------------------------------------------------------------------------------------
@@ -39,7 +35,7 @@ def _versions(review: Review) -> QuerySet[TermsOfReference]:
 
 def terms_versions_of(user, review: Review) -> QuerySet[TermsOfReference]:
     """Every version of the review's terms of reference, newest first."""
-    _require(user, "planning.view_terms", review)
+    require_or_404(user, "planning.view_terms", review)
     return _versions(review)
 
 
@@ -123,7 +119,7 @@ def set_up_missing(review: Review) -> list[tuple[str, str]]:
 
 def meetings_of(user, review: Review) -> QuerySet[Meeting]:
     """The review's meetings, in date order, with attendance and actions."""
-    _require(user, "planning.view_meetings", review)
+    require_or_404(user, "planning.view_meetings", review)
     return Meeting.objects.filter(review=review).prefetch_related(
         Prefetch("attendance", queryset=MeetingAttendance.objects.select_related("user")),
         Prefetch("actions", queryset=MeetingAction.objects.select_related("owner")),
@@ -138,7 +134,7 @@ def meeting_for_user_or_404(user, review: Review, pk) -> Meeting:
 
 
 def action_for_user_or_404(user, meeting: Meeting, pk) -> MeetingAction:
-    _require(user, "planning.view_meetings", meeting.review)
+    require_or_404(user, "planning.view_meetings", meeting.review)
     try:
         return MeetingAction.objects.select_related("owner", "meeting__review").get(pk=pk, meeting=meeting)
     except (MeetingAction.DoesNotExist, ValueError, TypeError):

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from casereview.accounts.models import Agency, User
 from casereview.audit.services import audit_record
-from casereview.core.errors import Conflict, Invalid, NotAllowed
+from casereview.core.errors import Conflict, Invalid
+from casereview.core.permissions import require_or_refuse
 from casereview.core.text import text_errors
 from casereview.planning.difference import Snapshot, long_date, terms_difference
 from casereview.planning.models import (
@@ -36,11 +37,6 @@ MAX_MILESTONES = 40
 MAX_OTHERS_ATTENDING = 30
 MAX_OTHER_LENGTH = 200
 LARGEST_ID = 2**63 - 1  # ids beyond what the database holds are refused, not looked up
-
-
-def _require(actor, perm: str, review: Review, what: str) -> None:
-    if not actor.has_perm(perm, review):
-        raise NotAllowed(f"You do not have permission to {what}")
 
 
 def _lock(review: Review) -> None:
@@ -117,7 +113,7 @@ def terms_save(
     """Save the terms of reference as a new version (the first, or the one after the current). A version is
     never changed; the new one needs the panel's agreement again. `based_on_version` (0 for none) refuses
     the save when someone saved another version since the caller read the terms."""
-    _require(actor, "planning.change_terms", review, "change the terms of reference")
+    require_or_refuse(actor, "planning.change_terms", review, "change the terms of reference")
     lines = clean_lines(lines_of_enquiry)
     family_involvement = (family_involvement or "").strip()
     change_note = (change_note or "").strip()
@@ -213,7 +209,7 @@ def terms_agree(
     """Record that the panel agreed this version, on a date or at one of the review's meetings (whose date it
     takes). Only the current version is agreed, and once."""
     review = terms.review
-    _require(actor, "planning.agree_terms", review, "record the panel's agreement of the terms of reference")
+    require_or_refuse(actor, "planning.agree_terms", review, "record the panel's agreement of the terms of reference")
     note = (note or "").strip()
     Invalid.check(text_errors({"note": note}, TermsAgreement))
     errors = {}
@@ -309,7 +305,7 @@ def meeting_add(
     *, actor, review: Review, held_on: date | None, starts_at: time | None, place: str, decisions: str = ""
 ) -> Meeting:
     """Add a panel meeting (planned, or held) to the review."""
-    _require(actor, "planning.change_meetings", review, "add a meeting to this review")
+    require_or_refuse(actor, "planning.change_meetings", review, "add a meeting to this review")
     values = _clean_meeting(
         review, {"held_on": held_on, "starts_at": starts_at, "place": place, "decisions": decisions}
     )
@@ -324,7 +320,7 @@ def meeting_change(
 ) -> Meeting:
     """Change a meeting's date, time, place or decisions."""
     review = meeting.review
-    _require(actor, "planning.change_meetings", review, "change this meeting")
+    require_or_refuse(actor, "planning.change_meetings", review, "change this meeting")
     _lock(review)
     values = _clean_meeting(
         review, {"held_on": held_on, "starts_at": starts_at, "place": place, "decisions": decisions}, meeting
@@ -344,7 +340,7 @@ def meeting_record_attendance(
     """Record who of the panel was present, sent apologies or was absent (`attendance` maps a user or a user's
     id to an `Attendance`), and who else attended. Recording again corrects what was recorded."""
     review = meeting.review
-    _require(actor, "planning.change_meetings", review, "record attendance at this meeting")
+    require_or_refuse(actor, "planning.change_meetings", review, "record attendance at this meeting")
     if meeting.held_on > _today():
         raise Conflict(f"Attendance is recorded once the meeting has taken place, on {long_date(meeting.held_on)}")
     others = clean_lines(others_attending)
@@ -397,7 +393,7 @@ def meeting_action_add(
 ) -> MeetingAction:
     """Add an action the meeting agreed: for a user of the review (or the board's staff), or someone named."""
     review = meeting.review
-    _require(actor, "planning.change_meetings", review, "add an action to this meeting")
+    require_or_refuse(actor, "planning.change_meetings", review, "add an action to this meeting")
     if meeting.held_on > _today():
         raise Conflict(f"Actions are added once the meeting has taken place, on {long_date(meeting.held_on)}")
     what = (what or "").strip()
@@ -439,7 +435,7 @@ def meeting_action_done(*, actor, action: MeetingAction, done_on: date | None) -
     """Mark an action done, on the date it was done. Once."""
     meeting = action.meeting
     review = meeting.review
-    _require(actor, "planning.change_meetings", review, "mark this action done")
+    require_or_refuse(actor, "planning.change_meetings", review, "mark this action done")
     if done_on is None:
         raise Invalid("Enter the date the action was done", field="done_on")
     if done_on > _today():

@@ -3,7 +3,6 @@ agreement) and of the panel's meetings (list, a meeting, add and change, attenda
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from casereview.accounts.models import Role
 from casereview.core.errors import DomainError
 from casereview.core.forms import add_domain_errors
+from casereview.core.permissions import require_or_404
 from casereview.planning import services
 from casereview.planning.forms import (
     ActionDoneForm,
@@ -39,16 +39,6 @@ from casereview.planning.selectors import (
 )
 from casereview.records.selectors import agencies_involved
 from casereview.reviews.selectors import review_for_user_or_404
-
-
-def _require(user, perm: str, review) -> None:
-    if not user.has_perm(perm, review):
-        raise Http404("No such review")
-
-
-def _caption(review) -> str:
-    return f"{review.reference}: {review.subject_pseudonym}"
-
 
 # -- Terms of reference ------------------------------------------------------------------------------------
 
@@ -110,7 +100,7 @@ def _terms_initial(review, current) -> tuple[dict, int]:
 @require_http_methods(["GET", "POST"])
 def terms_edit(request, pk):
     review = review_for_user_or_404(request.user, pk)
-    _require(request.user, "planning.change_terms", review)
+    require_or_404(request.user, "planning.change_terms", review)
     current = current_terms_of(request.user, review)
     initial, count = _terms_initial(review, current)
     add_rows = "add_rows" in request.POST
@@ -147,7 +137,7 @@ def terms_edit(request, pk):
 def terms_agree(request, pk, version_pk):
     review = review_for_user_or_404(request.user, pk)
     version = terms_version_for_user_or_404(request.user, review, version_pk)
-    _require(request.user, "planning.agree_terms", review)
+    require_or_404(request.user, "planning.agree_terms", review)
     today = timezone.localdate()
     meetings = meetings_of(request.user, review).filter(held_on__lte=today).order_by("-held_on")
     form = AgreementForm(request.POST or None, meetings=meetings)
@@ -165,7 +155,7 @@ def terms_agree(request, pk, version_pk):
         {
             "form": form,
             "title": f"Record the panel's agreement of version {version.version}",
-            "caption": _caption(review),
+            "caption": review.caption,
             "back_href": reverse("planning:terms", args=[review.pk]),
             "back_text": "Back to the terms of reference",
             "submit_text": "Record agreement",
@@ -221,7 +211,7 @@ def meeting(request, pk, meeting_pk):
 def meeting_edit(request, pk, meeting_pk=None):
     review = review_for_user_or_404(request.user, pk)
     found = meeting_for_user_or_404(request.user, review, meeting_pk) if meeting_pk is not None else None
-    _require(request.user, "planning.change_meetings", review)
+    require_or_404(request.user, "planning.change_meetings", review)
     initial = {name: getattr(found, name) for name in MeetingForm.base_fields} if found else None
     form = MeetingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -242,7 +232,7 @@ def meeting_edit(request, pk, meeting_pk=None):
         {
             "form": form,
             "title": "Change the meeting" if found else "Add a panel meeting",
-            "caption": _caption(review),
+            "caption": review.caption,
             "back_href": back,
             "submit_text": "Save meeting",
         },
@@ -254,7 +244,7 @@ def meeting_edit(request, pk, meeting_pk=None):
 def meeting_attendance(request, pk, meeting_pk):
     review = review_for_user_or_404(request.user, pk)
     found = meeting_for_user_or_404(request.user, review, meeting_pk)
-    _require(request.user, "planning.change_meetings", review)
+    require_or_404(request.user, "planning.change_meetings", review)
     attendees = meeting_attendees(found)
     initial = {f"attendance_{user.pk}": row.attendance for user, _role, row in attendees if row is not None}
     initial["others_attending"] = found.others_attending
@@ -280,7 +270,7 @@ def meeting_attendance(request, pk, meeting_pk):
     return render(
         request,
         "planning/attendance_form.html",
-        {"form": form, "review": review, "meeting": found, "back_href": back, "caption": _caption(review)},
+        {"form": form, "review": review, "meeting": found, "back_href": back, "caption": review.caption},
     )
 
 
@@ -289,7 +279,7 @@ def meeting_attendance(request, pk, meeting_pk):
 def action_new(request, pk, meeting_pk):
     review = review_for_user_or_404(request.user, pk)
     found = meeting_for_user_or_404(request.user, review, meeting_pk)
-    _require(request.user, "planning.change_meetings", review)
+    require_or_404(request.user, "planning.change_meetings", review)
     form = ActionForm(request.POST or None, owners=action_owner_choices(review))
     back = reverse("planning:meeting", args=[review.pk, found.pk])
     if request.method == "POST" and form.is_valid():
@@ -319,7 +309,7 @@ def action_done(request, pk, meeting_pk, action_pk):
     review = review_for_user_or_404(request.user, pk)
     found = meeting_for_user_or_404(request.user, review, meeting_pk)
     action = action_for_user_or_404(request.user, found, action_pk)
-    _require(request.user, "planning.change_meetings", review)
+    require_or_404(request.user, "planning.change_meetings", review)
     form = ActionDoneForm(request.POST or None, initial={"done_on": timezone.localdate()})
     back = reverse("planning:meeting", args=[review.pk, found.pk])
     if request.method == "POST" and form.is_valid():

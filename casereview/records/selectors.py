@@ -5,14 +5,10 @@ from django.http import Http404
 
 from casereview.accounts.models import AGENCY_ROLES, Agency
 from casereview.accounts.selectors import grants_of
+from casereview.core.permissions import require_or_404
 from casereview.involvement.models import AgencyInvolvement
 from casereview.records.models import AgencyVault, CaseRecord, CaseRecordFile, RecordsSecured
 from casereview.reviews.models import Review
-
-
-def _require(user, perm: str, obj) -> None:
-    if not user.has_perm(perm, obj):
-        raise Http404("No such record")
 
 
 def agencies_involved(review: Review) -> QuerySet[Agency]:
@@ -30,7 +26,7 @@ def records_secured_by_agency(review: Review) -> list[tuple[Agency, RecordsSecur
 def vault_agencies_of(user, review: Review) -> list[Agency]:
     """The agencies whose part of the vault the user sees: all of them for the panel and the board manager
     (those involved and any with something in the vault), only their own for an agency's staff."""
-    _require(user, "records.view_vault", review)
+    require_or_404(user, "records.view_vault", review)
     if user.has_perm("records.view_all_agencies", review):
         ids = set(agencies_involved(review).values_list("pk", flat=True))
         ids |= set(CaseRecord.objects.filter(review=review).values_list("agency_id", flat=True))
@@ -50,7 +46,7 @@ def agency_vault_for_user_or_404(user, review: Review, agency_pk) -> AgencyVault
     except (Agency.DoesNotExist, ValueError, TypeError):
         raise Http404("No such agency") from None
     vault = AgencyVault(review, agency)
-    _require(user, "records.view_agency", vault)
+    require_or_404(user, "records.view_agency", vault)
     return vault
 
 
@@ -60,12 +56,12 @@ def _with_files(records: QuerySet[CaseRecord]) -> QuerySet[CaseRecord]:
 
 
 def records_of(user, vault: AgencyVault) -> QuerySet[CaseRecord]:
-    _require(user, "records.view_agency", vault)
+    require_or_404(user, "records.view_agency", vault)
     return _with_files(CaseRecord.objects.filter(review=vault.review, agency=vault.agency))
 
 
 def records_secured_of(user, vault: AgencyVault) -> RecordsSecured | None:
-    _require(user, "records.view_agency", vault)
+    require_or_404(user, "records.view_agency", vault)
     return RecordsSecured.objects.filter(review=vault.review, agency=vault.agency).select_related("recorded_by").first()
 
 
@@ -82,7 +78,7 @@ def record_file_for_user_or_404(user, review: Review, pk) -> CaseRecordFile:
         )
     except (CaseRecordFile.DoesNotExist, ValueError, TypeError):
         raise Http404("No such file") from None
-    _require(user, "records.view_agency", AgencyVault(review, found.record.agency))
+    require_or_404(user, "records.view_agency", AgencyVault(review, found.record.agency))
     return found
 
 

@@ -13,7 +13,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from casereview.audit.services import audit_read, audit_record
-from casereview.core.errors import Conflict, Invalid, NotAllowed
+from casereview.core.errors import Conflict, Invalid
+from casereview.core.permissions import require_or_refuse
 from casereview.core.text import text_errors
 from casereview.records import conf
 from casereview.records.models import AgencyVault, CaseRecord, CaseRecordFile, RecordsSecured, blob_path
@@ -21,15 +22,10 @@ from casereview.records.sniff import CHUNK_BYTES, Refused, sanitise_name, sniff
 from casereview.reviews.models import Review
 
 
-def _require(actor, perm: str, obj, what: str) -> None:
-    if not actor.has_perm(perm, obj):
-        raise NotAllowed(f"You do not have permission to {what}")
-
-
 @transaction.atomic
 def records_secure(*, actor, vault: AgencyVault, secured_on: date | None, note: str = "") -> RecordsSecured:
     """Confirm that an agency's case records for the review are secured against loss. Once per agency."""
-    _require(actor, "records.secure", vault, "confirm these records are secured")
+    require_or_refuse(actor, "records.secure", vault, "confirm these records are secured")
     note = (note or "").strip()
     Invalid.check(text_errors({"note": note}, RecordsSecured))
     if secured_on is None:
@@ -106,7 +102,7 @@ def _store_blob(file: BinaryIO, sha256: str) -> bool:
 def record_upload(*, actor, vault: AgencyVault, file: BinaryIO, name: str, title: str = "") -> CaseRecordFile:
     """Add a file to an agency's vault on a review: a new record, or a new version of the record with the
     same title. Every check runs before anything is written, so a refusal leaves nothing behind."""
-    _require(actor, "records.upload", vault, "add records for this agency")
+    require_or_refuse(actor, "records.upload", vault, "add records for this agency")
     title = re.sub(r"\s+", " ", title or "").strip()
     Invalid.check(text_errors({"title": title}, CaseRecord))
     sha256, size, kind, clean_name = record_check_file(file, name)
@@ -155,7 +151,7 @@ def record_upload(*, actor, vault: AgencyVault, file: BinaryIO, name: str, title
 def record_download(*, actor, record_file: CaseRecordFile):
     """Open a kept file for reading, auditing the download. The caller streams and closes it."""
     vault = AgencyVault(record_file.record.review, record_file.record.agency)
-    _require(actor, "records.view_agency", vault, "download this file")
+    require_or_refuse(actor, "records.view_agency", vault, "download this file")
     try:
         opened = default_storage.open(record_file.storage_path, "rb")
     except FileNotFoundError:
@@ -172,7 +168,7 @@ def record_download(*, actor, record_file: CaseRecordFile):
 
 def records_viewed(*, actor, review: Review, agency=None, count: int = 0) -> None:
     """Audit a read of the case-record list (sensitive data): which review, which agency, how many files."""
-    _require(actor, "records.view_vault", review, "see these records")
+    require_or_refuse(actor, "records.view_vault", review, "see these records")
     data = {"agency": agency.pk if agency is not None else None, "files": count}
     obj = agency if agency is not None else review
     audit_read(actor=actor, action="records.viewed", obj=obj, review=review, data=data)

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from casereview.core.errors import DomainError
 from casereview.core.forms import add_domain_errors
+from casereview.core.permissions import require_or_404
 from casereview.records import conf, services
 from casereview.records.forms import RecordsSecuredForm, RecordUploadForm, VaultSizeLimit
 from casereview.records.selectors import (
@@ -22,11 +23,6 @@ from casereview.records.selectors import (
     vault_records_of,
 )
 from casereview.reviews.selectors import review_for_user_or_404
-
-
-def _require(user, perm: str, obj) -> None:
-    if not user.has_perm(perm, obj):
-        raise Http404("No such record")
 
 
 @login_required
@@ -67,7 +63,7 @@ def agency_records(request, pk, agency_pk):
 def records_secure(request, pk, agency_pk):
     review = review_for_user_or_404(request.user, pk)
     vault = agency_vault_for_user_or_404(request.user, review, agency_pk)
-    _require(request.user, "records.secure", vault)
+    require_or_404(request.user, "records.secure", vault)
     back = reverse("records:agency", args=[review.pk, vault.agency.pk])
     form = RecordsSecuredForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -104,7 +100,7 @@ def record_upload(request, pk, agency_pk):
 def _record_upload(request, pk, agency_pk):
     review = review_for_user_or_404(request.user, pk)
     vault = agency_vault_for_user_or_404(request.user, review, agency_pk)
-    _require(request.user, "records.upload", vault)
+    require_or_404(request.user, "records.upload", vault)
     back = reverse("records:agency", args=[review.pk, vault.agency.pk])
     form = RecordUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":

@@ -95,6 +95,11 @@ class Review(TimeStampedModel):
     def __str__(self):
         return f"{self.reference} ({self.subject_pseudonym})"
 
+    @property
+    def caption(self) -> str:
+        """How pages name the review above their heading: "SCR-2026-001: Child A"."""
+        return f"{self.reference}: {self.subject_pseudonym}"
+
     def key_date(self, event: str):
         decision = getattr(self, "decision", None)
         return {

@@ -5,6 +5,7 @@ from django.http import Http404
 
 from casereview.accounts.models import Role
 from casereview.accounts.selectors import board_ids_with_role, grants_of
+from casereview.core.permissions import require_or_404
 from casereview.reviews.models import DeadlineOverride, Person, Place, Review, StageChange
 
 
@@ -31,14 +32,8 @@ def review_for_user_or_404(user, pk) -> Review:
         raise Http404("No such review") from None
 
 
-def _require(user, perm: str, review: Review) -> None:
-    """Hidden parts of a visible review answer exactly like a missing review."""
-    if not user.has_perm(perm, review):
-        raise Http404("No such review")
-
-
 def people_of(user, review: Review) -> QuerySet[Person]:
-    _require(user, "reviews.view_people", review)
+    require_or_404(user, "reviews.view_people", review)
     return review.people.all()
 
 
@@ -50,7 +45,7 @@ def person_for_user_or_404(user, review: Review, pk) -> Person:
 
 
 def places_of(user, review: Review) -> QuerySet[Place]:
-    _require(user, "reviews.view_people", review)
+    require_or_404(user, "reviews.view_people", review)
     return review.places.all()
 
 
@@ -62,5 +57,5 @@ def place_for_user_or_404(user, review: Review, pk) -> Place:
 
 
 def stage_history_of(user, review: Review) -> QuerySet[StageChange]:
-    _require(user, "reviews.view_stage_history", review)
+    require_or_404(user, "reviews.view_stage_history", review)
     return review.stage_changes.select_related("changed_by")

@@ -8,13 +8,14 @@ from django.utils import timezone
 
 from casereview.accounts.models import Board
 from casereview.audit.services import audit_record
-from casereview.core.errors import Conflict, Invalid, NotAllowed, StageRefused
+from casereview.core.errors import Conflict, Invalid, StageRefused
 from casereview.core.identifiers import (
     is_valid_nhs_number,
     is_valid_ni_number,
     normalise_nhs_number,
     normalise_ni_number,
 )
+from casereview.core.permissions import require_or_refuse
 from casereview.core.text import text_errors
 from casereview.panel.services import independence_recheck
 from casereview.reviews.models import (
@@ -46,11 +47,6 @@ REFERRAL_FIELDS = [
     "date_of_death",
     "incident_notified_on",
 ]
-
-
-def _require(actor, perm: str, obj, what: str) -> None:
-    if not actor.has_perm(perm, obj):
-        raise NotAllowed(f"You do not have permission to {what}")
 
 
 def _json(value):
@@ -120,7 +116,7 @@ def next_reference(board: Board, review_type: ReviewType, year: int) -> str:
 @transaction.atomic
 def review_refer(*, actor, board: Board, review_type: ReviewType, reference: str = "", **referral) -> Review:
     """Record a referral: a new review at the referral stage."""
-    _require(actor, "reviews.refer", board, "record a referral on this board")
+    require_or_refuse(actor, "reviews.refer", board, "record a referral on this board")
     values = {field: referral.get(field) for field in REFERRAL_FIELDS}
     values["child_died"] = bool(values["child_died"])
     for field in ["referred_by_role", "circumstances", "subject_pseudonym", "referred_by_name"]:
@@ -157,7 +153,7 @@ def review_refer(*, actor, board: Board, review_type: ReviewType, reference: str
 def review_change_referral(*, actor, review: Review, **changes) -> Review:
     """Correct the referral's details while the review awaits its decision."""
     review = Review.objects.select_for_update().get(pk=review.pk)
-    _require(actor, "reviews.change_referral", review, "change this referral")
+    require_or_refuse(actor, "reviews.change_referral", review, "change this referral")
     unknown = set(changes) - set(REFERRAL_FIELDS)
     if unknown:
         raise Invalid(f"These details cannot be changed here: {', '.join(sorted(unknown))}")
@@ -211,7 +207,7 @@ def _move(*, actor, review: Review, to_stage: str, reason: str = "", on: date | 
 def review_change_stage(*, actor, review: Review, to_stage: str, reason: str = "", on: date | None = None) -> Review:
     """Move a review to another stage if the table allows it and the guard is met."""
     review = Review.objects.select_for_update().get(pk=review.pk)
-    _require(actor, "reviews.change_stage", review, "change the stage of this review")
+    require_or_refuse(actor, "reviews.change_stage", review, "change the stage of this review")
     return _move(actor=actor, review=review, to_stage=to_stage, reason=reason, on=on)
 
 
@@ -227,7 +223,7 @@ def review_decide(
             f"{Stage(review.stage).label.lower()} stage",
             field="outcome",
         )
-    _require(actor, "reviews.decide", review, "record the decision on this review")
+    require_or_refuse(actor, "reviews.decide", review, "record the decision on this review")
     review_type = review.review_type
     known = review_type.ground_labels()
     grounds = list(dict.fromkeys(grounds))
@@ -275,7 +271,7 @@ def review_decide(
 @transaction.atomic
 def deadline_override(*, actor, review: Review, rule: DeadlineRule, due_on: date, reason: str) -> DeadlineOverride:
     """Set a deadline by hand, for example a revised timetable agreed with the Department for Education."""
-    _require(actor, "reviews.override_deadline", review, "change this review's deadlines")
+    require_or_refuse(actor, "reviews.override_deadline", review, "change this review's deadlines")
     Invalid.check(text_errors({"reason": reason}))
     errors = {}
     if rule.review_type_id != review.review_type_id:
@@ -342,7 +338,7 @@ def _clean_person(review: Review, values: dict, person: Person | None = None) ->
 
 @transaction.atomic
 def person_add(*, actor, review: Review, **values) -> Person:
-    _require(actor, "reviews.change_people", review, "change this review's people register")
+    require_or_refuse(actor, "reviews.change_people", review, "change this review's people register")
     person = Person.objects.create(review=review, **_clean_person(review, values))
     audit_record(actor=actor, action="person.added", obj=person, review=review, data={"pseudonym": person.pseudonym})
     independence_recheck(review=review)  # someone on the panel may be on the register
@@ -352,7 +348,7 @@ def person_add(*, actor, review: Review, **values) -> Person:
 @transaction.atomic
 def person_change(*, actor, person: Person, **values) -> Person:
     review = person.review
-    _require(actor, "reviews.change_people", review, "change this review's people register")
+    require_or_refuse(actor, "reviews.change_people", review, "change this review's people register")
     cleaned = _clean_person(review, {field: getattr(person, field) for field in PERSON_FIELDS} | values, person)
     changed = _apply(person, cleaned)
     audit_record(actor=actor, action="person.changed", obj=person, review=review, data={"changed": changed})
@@ -363,7 +359,7 @@ def person_change(*, actor, person: Person, **values) -> Person:
 @transaction.atomic
 def person_remove(*, actor, person: Person) -> None:
     review = person.review
-    _require(actor, "reviews.change_people", review, "change this review's people register")
+    require_or_refuse(actor, "reviews.change_people", review, "change this review's people register")
     entries = person.chronology_entries.count()
     if entries:  # a submitted chronology is never changed, and removing the person would change its entries
         raise Conflict(
@@ -396,7 +392,7 @@ def _clean_place(review: Review, values: dict, place: Place | None = None) -> di
 
 @transaction.atomic
 def place_add(*, actor, review: Review, **values) -> Place:
-    _require(actor, "reviews.change_people", review, "change this review's register of places")
+    require_or_refuse(actor, "reviews.change_people", review, "change this review's register of places")
     place = Place.objects.create(review=review, **_clean_place(review, values))
     audit_record(actor=actor, action="place.added", obj=place, review=review, data={"pseudonym": place.pseudonym})
     return place
@@ -405,7 +401,7 @@ def place_add(*, actor, review: Review, **values) -> Place:
 @transaction.atomic
 def place_change(*, actor, place: Place, **values) -> Place:
     review = place.review
-    _require(actor, "reviews.change_people", review, "change this review's register of places")
+    require_or_refuse(actor, "reviews.change_people", review, "change this review's register of places")
     cleaned = _clean_place(review, {field: getattr(place, field) for field in PLACE_FIELDS} | values, place)
     changed = _apply(place, cleaned)
     audit_record(actor=actor, action="place.changed", obj=place, review=review, data={"changed": changed})
@@ -415,6 +411,6 @@ def place_change(*, actor, place: Place, **values) -> Place:
 @transaction.atomic
 def place_remove(*, actor, place: Place) -> None:
     review = place.review
-    _require(actor, "reviews.change_people", review, "change this review's register of places")
+    require_or_refuse(actor, "reviews.change_people", review, "change this review's register of places")
     audit_record(actor=actor, action="place.removed", obj=place, review=review, data={"pseudonym": place.pseudonym})
     place.delete()

@@ -12,6 +12,7 @@ from casereview.accounts.selectors import agencies_visible_to, boards_of
 from casereview.audit.services import audit_read
 from casereview.core.errors import DomainError, StageRefused
 from casereview.core.forms import add_domain_errors
+from casereview.core.permissions import require_or_404
 from casereview.reviews import services
 from casereview.reviews.deadlines import next_deadline, review_deadlines
 from casereview.reviews.forms import (
@@ -34,11 +35,6 @@ from casereview.reviews.selectors import (
 )
 from casereview.reviews.transitions import moves_from
 from casereview.reviews.workspace import areas, workspace
-
-
-def _require(user, perm: str, review) -> None:
-    if not user.has_perm(perm, review):
-        raise Http404("No such review")
 
 
 def _referral_boards(user) -> list:
@@ -108,7 +104,7 @@ def review_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def referral_change(request, pk):
     review = review_for_user_or_404(request.user, pk)
-    _require(request.user, "reviews.change_referral", review)
+    require_or_404(request.user, "reviews.change_referral", review)
     agencies = agencies_visible_to(request.user, review.board)
     initial = {field: getattr(review, field) for field in services.REFERRAL_FIELDS}
     initial |= {"child_died": "yes" if review.child_died else "no", "reference": review.reference}
@@ -131,7 +127,7 @@ def referral_change(request, pk):
 @require_http_methods(["GET", "POST"])
 def decision(request, pk):
     review = review_for_user_or_404(request.user, pk)
-    _require(request.user, "reviews.decide", review)
+    require_or_404(request.user, "reviews.decide", review)
     form = DecisionForm(
         request.POST or None, review_type=review.review_type, initial={"decided_on": timezone.localdate()}
     )
@@ -150,7 +146,7 @@ def decision(request, pk):
 @require_http_methods(["GET", "POST"])
 def stage_change(request, pk):
     review = review_for_user_or_404(request.user, pk)
-    _require(request.user, "reviews.change_stage", review)
+    require_or_404(request.user, "reviews.change_stage", review)
     moves = moves_from(review)
     form = StageChangeForm(request.POST or None, moves=moves)
     refusal = None
@@ -178,7 +174,7 @@ def stage_change(request, pk):
 @require_http_methods(["GET", "POST"])
 def deadlines(request, pk):
     review = review_for_user_or_404(request.user, pk)
-    _require(request.user, "reviews.override_deadline", review)
+    require_or_404(request.user, "reviews.override_deadline", review)
     rules = list(review.review_type.deadline_rules.all())
     form = DeadlineOverrideForm(request.POST or None, rules=rules)
     if request.method == "POST" and form.is_valid():
@@ -271,7 +267,7 @@ def _register_remove(request, review, obj, remove, what: str):
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk, person_pk=None):
     review = review_for_user_or_404(request.user, pk)
-    _require(request.user, "reviews.change_people", review)
+    require_or_404(request.user, "reviews.change_people", review)
     person = person_for_user_or_404(request.user, review, person_pk) if person_pk else None
     return _register_form(
         request,
@@ -288,7 +284,7 @@ def person_edit(request, pk, person_pk=None):
 @require_http_methods(["GET", "POST"])
 def place_edit(request, pk, place_pk=None):
     review = review_for_user_or_404(request.user, pk)
-    _require(request.user, "reviews.change_people", review)
+    require_or_404(request.user, "reviews.change_people", review)
     place = place_for_user_or_404(request.user, review, place_pk) if place_pk else None
     return _register_form(
         request,
@@ -305,7 +301,7 @@ def place_edit(request, pk, place_pk=None):
 @require_http_methods(["GET", "POST"])
 def person_remove(request, pk, person_pk):
     review = review_for_user_or_404(request.user, pk)
-    _require(request.user, "reviews.change_people", review)
+    require_or_404(request.user, "reviews.change_people", review)
     person = person_for_user_or_404(request.user, review, person_pk)
     return _register_remove(request, review, person, services.person_remove, "person")
 
@@ -314,6 +310,6 @@ def person_remove(request, pk, person_pk):
 @require_http_methods(["GET", "POST"])
 def place_remove(request, pk, place_pk):
     review = review_for_user_or_404(request.user, pk)
-    _require(request.user, "reviews.change_people", review)
+    require_or_404(request.user, "reviews.change_people", review)
     place = place_for_user_or_404(request.user, review, place_pk)
     return _register_remove(request, review, place, services.place_remove, "place")
