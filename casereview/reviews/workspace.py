@@ -3,7 +3,10 @@
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils import timezone
 
+from casereview.chronology.models import ChronologyVersion
+from casereview.chronology.selectors import AgencyChronology
 from casereview.involvement.selectors import active_involvements, own_involvements_of
 from casereview.panel.selectors import active_appointments, latest_declarations
 from casereview.panel.selectors import set_up_missing as panel_missing
@@ -99,6 +102,33 @@ def set_up_tasks(review: Review, user, reachable: bool) -> list[Task]:
     return tasks
 
 
+def chronology_tasks(review: Review, user, reachable: bool) -> list[Task]:
+    """One task per agency involved: its chronology, submitted (its first submission), started or not yet."""
+    versions = {}
+    for agency_id, submitted_at in ChronologyVersion.objects.filter(review=review).values_list(
+        "agency_id", "submitted_at"
+    ):
+        versions.setdefault(agency_id, []).append(submitted_at)
+    tasks = []
+    for involvement in active_involvements(review):
+        agency = involvement.agency
+        found = versions.get(agency.pk, [])
+        submitted = sorted(at for at in found if at is not None)
+        status = DONE if submitted else (IN_PROGRESS if found else _status(False, reachable))
+        chronology = AgencyChronology(review, agency)
+        tasks.append(
+            Task(
+                f"Chronology: {agency.name}",
+                status,
+                reverse("chronology:agency", args=[review.pk, agency.pk])
+                if user.has_perm("chronology.view_agency", chronology)
+                else None,
+                hint=f"Submitted on {timezone.localtime(submitted[0]):%-d %B %Y}" if submitted else "",
+            )
+        )
+    return tasks
+
+
 # The parts of a review, in the order people work through them: (words, permission asked about the review, page).
 AREAS = [
     ("Panel and independence", "panel.view_panel", "panel:panel"),
@@ -176,6 +206,8 @@ def workspace(review: Review, user) -> list[StageSection]:
             ]
         elif stage == Stage.SET_UP:
             section.tasks = set_up_tasks(review, user, at_or_after)
+        elif stage == Stage.AGENCY_REVIEWS:
+            section.tasks = chronology_tasks(review, user, at_or_after)
         # The decision moves the review by itself; other stages are moved on by hand.
         if index == current and stage not in {Stage.DECISION, Stage.CLOSED} and may_move:
             section.tasks.append(Task("Move the review to its next stage", TO_DO, url("stage")))

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from casereview.accounts.models import Role
 from casereview.audit.models import AuditEvent
@@ -20,6 +21,7 @@ from tests.factories import (
     grant,
     referred_review,
     review_at_decision,
+    review_at_stage,
     today,
 )
 from tests.web import blank_submission, date_parts, error_summary, field_error, page, signed_in
@@ -455,3 +457,19 @@ def test_set_up_tasks_say_what_is_missing_only_to_those_who_see_the_panel(board,
     assert "Fill the Children's services seat on the panel, or record why it is not filled" in for_manager
     assert "Appoint the panel and check its independence" in for_member
     assert "seat on the panel" not in for_member
+
+
+def test_agency_reviews_stage_lists_each_agencys_chronology_with_its_state(board, manager, chair):
+    review = review_at_stage(board, manager, chair, Stage.AGENCY_REVIEWS)
+    agency = review.involvements.get().agency
+    url = reverse("reviews:review", args=[review.pk])
+
+    def task() -> str:
+        found = [item for item in page(signed_in(manager).get(url)).find_all("li") if agency.name in item.text]
+        return " ".join(" ".join(item.text.split()) for item in found if "Chronology" in item.text)
+
+    assert task().endswith("Not yet started")
+    version = ChronologyVersion.objects.create(review=review, agency=agency, number=1, created_by=manager)
+    assert task().endswith("In progress")
+    ChronologyVersion.objects.filter(pk=version.pk).update(submitted_at=timezone.now(), submitted_by=manager)
+    assert f"Submitted on {timezone.localdate():%-d %B %Y}" in task() and task().endswith("Completed")
