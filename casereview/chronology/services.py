@@ -459,8 +459,9 @@ def _insert(version: ChronologyVersion, entries: list[tuple[uuid.UUID, dict]], p
     _execute_many(ChronologyEntry, ENTRY_COLUMNS_ALL, rows)
     table, opts = ops.quote_name(ChronologyEntry._meta.db_table), ChronologyEntry._meta
     with connection.cursor() as cursor:
+        # Only the model's own table and column names, quoted by the backend, go into the text; values are bound.
         cursor.execute(
-            f"SELECT {ops.quote_name(opts.get_field('key').column)}, {ops.quote_name(opts.pk.column)} FROM {table} "
+            f"SELECT {ops.quote_name(opts.get_field('key').column)}, {ops.quote_name(opts.pk.column)} FROM {table} "  # nosec B608
             f"WHERE {ops.quote_name(opts.get_field('version').column)} = %s",
             [version.pk],
         )
@@ -490,7 +491,9 @@ def _execute_many(model, columns: list[str], rows: Iterable[list]) -> None:
     """INSERT rows (values already adapted for the database) into the model's table, in batches."""
     ops = connection.ops
     names = ", ".join(ops.quote_name(model._meta.get_field(column).column) for column in columns)
-    sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+    # Only the model's own table and column names, quoted by the backend, go into the text; values are bound.
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({names}) VALUES ({placeholders})"  # nosec B608
     rows = iter(rows)
     with connection.cursor() as cursor:
         while batch := list(itertools.islice(rows, BULK_BATCH)):
